@@ -1,0 +1,1 @@
+"""Applying: execute a Plan through the providers with bounded concurrency and retries."""

@@ -1,0 +1,28 @@
+"""Options shared by several commands, so each is spelled and documented once."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def paths(function: F) -> F:
+    decorator = click.argument(
+        "paths", nargs=-1, type=click.Path(path_type=pathlib.Path), metavar="[PATH]..."
+    )
+    return decorator(function)
+
+
+def config(function: F) -> F:
+    decorator = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=pathlib.Path, dir_okay=False),
+        help="reconciler.yaml to use (default: in the first PATH, else the current directory).",
+    )
+    return decorator(function)

@@ -1,0 +1,29 @@
+"""`reconciler schema`: write the JSON Schemas of the manifest and of reconciler.yaml."""
+
+from __future__ import annotations
+
+import pathlib
+
+import click
+
+from reconciler import schemas
+from reconciler.cli import exitcodes
+
+
+@click.command("schema")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(path_type=pathlib.Path, file_okay=False),
+    default=pathlib.Path("schemas"),
+    show_default=True,
+    help="Directory to write manifest.schema.json and config.schema.json into.",
+)
+def command(directory: pathlib.Path) -> int:
+    """Write JSON Schemas for editors (yaml-language-server) and CI."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in schemas.generate().items():
+        (directory / name).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {directory / name}")
+    return exitcodes.OK

@@ -1,0 +1,202 @@
+"""Find, load and check reconciler.yaml; resolve `${VAR}` references when a provider is used.
+
+Checked at load: schema, https (loopback and the sandbox excepted) and that no secret
+is written literally. Resolved at use: environment variables, each error naming the
+variable and its `file:line`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import pathlib
+import re
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import pydantic
+import yaml
+
+from reconciler.config import model
+from reconciler.errors import ConfigError
+from reconciler.manifest import translate, yamltree
+from reconciler.manifest.problems import Problem, render_report
+
+CONFIG_NAME = "reconciler.yaml"
+REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+ENV_PREFIX = {"connecttoteams": "C2T", "contextsms": "CSMS", "connectel": "CONNECTEL"}
+ProviderT = TypeVar("ProviderT", bound=pydantic.BaseModel)
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """A loaded reconciler.yaml (or the defaults when there is none)."""
+
+    path: pathlib.Path | None
+    settings: model.ProjectConfig
+    doc: yamltree.Document | None = None
+
+    @property
+    def directory(self) -> pathlib.Path:
+        return self.path.parent if self.path else pathlib.Path.cwd()
+
+    @property
+    def seed_path(self) -> pathlib.Path | None:
+        seed = self.settings.sandbox.seed
+        return self.directory / seed if seed else None
+
+    @property
+    def db_path(self) -> pathlib.Path:
+        return self.directory / self.settings.sandbox.db
+
+    def provider(self, name: str, env: Mapping[str, str] | None = None) -> pydantic.BaseModel:
+        """The settings of provider `name` with every `${VAR}` replaced from `env`."""
+        section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
+        if section is None:
+            where = str(self.path) if self.path else f"no {CONFIG_NAME} was found"
+            raise ConfigError(
+                f"provider '{name}' is not configured ({where}): add providers.{name} "
+                f"to {CONFIG_NAME}"
+            )
+        return _resolve(section, ("providers", name), self, os.environ if env is None else env)
+
+
+def find(explicit: pathlib.Path | None, paths: list[pathlib.Path]) -> pathlib.Path | None:
+    """--config FILE, else reconciler.yaml in the first PATH (or its directory), else cwd."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return explicit
+    candidates = []
+    if paths:
+        first = paths[0]
+        candidates.append((first if first.is_dir() else first.parent) / CONFIG_NAME)
+    candidates.append(pathlib.Path(CONFIG_NAME))
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load(path: pathlib.Path | None) -> Config:
+    """Load and check `path`; None gives the defaults."""
+    if path is None:
+        return Config(None, model.ProjectConfig())
+    file = str(path)
+    problems: list[Problem] = []
+    try:
+        docs = list(yamltree.parse(path.read_text(encoding="utf-8")))
+    except yaml.YAMLError as exc:
+        position, message = yamltree.syntax_error_position(exc)
+        raise ConfigError(render_report([Problem(file, -1, position, (), message)], {})) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read config: {exc}") from None
+    if len(docs) > 1:
+        raise ConfigError(f"{file}: the config must be a single YAML document")
+    doc = docs[0] if docs else None
+    raw: Any = doc.value if doc else {}
+    if doc is not None:
+        problems += [Problem(file, 0, p.position, p.path, p.message) for p in doc.problems]
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, 0, yamltree.Position(1, 1), (), "expected a mapping"))
+    settings = None
+    if not problems:
+        try:
+            settings = model.ProjectConfig.model_validate(raw)
+        except pydantic.ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                assert doc is not None
+                position, where, message = translate.translate(error, doc, model.ProjectConfig)
+                problems.append(Problem(file, 0, position, where, message))
+    if settings is not None and doc is not None:
+        problems += _check_providers(file, doc, settings)
+    if problems or settings is None:
+        raise ConfigError(render_report(problems, {(file, 0): CONFIG_NAME}))
+    return Config(path, settings, doc)
+
+
+def is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_providers(
+    file: str, doc: yamltree.Document, settings: model.ProjectConfig
+) -> list[Problem]:
+    problems = []
+    for name in ("connecttoteams", "contextsms", "connectel"):
+        section = getattr(settings.providers, name)
+        if section is None:
+            continue
+        base = ("providers", name)
+        for field in ("url", "authUrl"):
+            url = getattr(section, field, None)
+            if url is None or url == "sandbox" or REFERENCE.search(url):
+                continue
+            message = _url_problem(url)
+            if message:
+                problems.append(
+                    Problem(file, 0, doc.position((*base, field)), (*base, field), message)
+                )
+        local = section.url == "sandbox" or is_loopback(section.url)
+        for field in model.SECRET_FIELDS:
+            value = getattr(section, field, None)
+            if value is None or local or REFERENCE.fullmatch(value):
+                continue
+            suggestion = f"{ENV_PREFIX[name]}_{_snake(field).upper()}"
+            problems.append(
+                Problem(
+                    file,
+                    0,
+                    doc.position((*base, field)),
+                    (*base, field),
+                    f"{field} holds a literal secret: secrets must come from the environment; "
+                    f"write ${{{suggestion}}} and export {suggestion}",
+                )
+            )
+    return problems
+
+
+def _url_problem(url: str) -> str | None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not a URL: write 'sandbox' or an https:// URL"
+    if parts.scheme == "http" and not is_loopback(url):
+        return f"{url!r} uses http: https is required except for loopback addresses"
+    return None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name)
+
+
+def _resolve(
+    section: ProviderT, base: yamltree.Path, config: Config, env: Mapping[str, str]
+) -> ProviderT:
+    updates: dict[str, Any] = {}
+    for field, value in section:
+        if isinstance(value, str) and REFERENCE.search(value):
+            path = (*base, field)
+
+            def substitute(match: re.Match[str], path: yamltree.Path = path) -> str:
+                return _lookup(match.group(1), path, config, env)
+
+            updates[field] = REFERENCE.sub(substitute, value)
+    return section.model_copy(update=updates)
+
+
+def _lookup(name: str, path: yamltree.Path, config: Config, env: Mapping[str, str]) -> str:
+    if name in env:
+        return env[name]
+    where = str(config.path)
+    if config.doc is not None:
+        where += f":{config.doc.position(path).line}"
+    dotted = ".".join(str(p) for p in path)
+    raise ConfigError(
+        f"environment variable {name} is not set ({where}, {dotted}): export {name} "
+        "before running reconciler"
+    )

@@ -1,0 +1,76 @@
+"""The schema of reconciler.yaml; `schemas/config.schema.json` is generated from it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StrictInt, StrictStr
+
+from reconciler.model.kinds import Frozen
+
+SECRET_FIELDS = ("clientSecret", "password", "token")
+
+Rate = Annotated[float, Field(gt=0, description="requests per second")]
+
+
+class ConnecttoTeamsProvider(Frozen):
+    url: StrictStr = Field(
+        default="sandbox",
+        description="'sandbox', https://api.connecttoteams.com, or a loopback http:// URL",
+    )
+    clientId: StrictStr | None = None
+    clientSecret: StrictStr | None = None
+    username: StrictStr | None = None
+    password: StrictStr | None = None
+    resellerId: StrictInt | None = None
+    endpoints: dict[StrictStr, StrictStr] = Field(
+        default_factory=dict, description="Overrides of assumed API paths, by operation name."
+    )
+
+
+class ContextSmsProvider(Frozen):
+    url: StrictStr = "sandbox"
+    authUrl: StrictStr | None = Field(default=None, description="Defaults to url.")
+    username: StrictStr | None = None
+    password: StrictStr | None = None
+
+
+class ConnectelProvider(Frozen):
+    url: StrictStr = "sandbox"
+    token: StrictStr | None = None
+
+
+class Providers(Frozen):
+    connecttoteams: ConnecttoTeamsProvider | None = None
+    contextsms: ContextSmsProvider | None = None
+    connectel: ConnectelProvider | None = None
+
+
+class RateLimit(Frozen):
+    connecttoteams: Rate | None = 20.0
+    contextsms: Rate | None = 20.0
+    connectel: Rate | None = 5.0
+
+
+class ApplySettings(Frozen):
+    parallelism: Annotated[StrictInt, Field(ge=1, le=256)] = 8
+    rateLimit: RateLimit = Field(default_factory=RateLimit)
+
+
+class SandboxSettings(Frozen):
+    seed: StrictStr | None = Field(
+        default=None, description="Seed file for a new sandbox, relative to this file."
+    )
+    db: StrictStr = Field(
+        default=".reconciler/sandbox.db", description="SQLite file, relative to this file."
+    )
+
+
+class ProjectConfig(Frozen):
+    """reconciler.yaml"""
+
+    model_config = Frozen.model_config | {"title": "reconciler project config (reconciler.yaml)"}
+
+    providers: Providers = Field(default_factory=Providers)
+    apply: ApplySettings = Field(default_factory=ApplySettings)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)

@@ -1,0 +1,185 @@
+"""Find manifest files, parse and validate every document, and build the desired State.
+
+`load` either returns the whole validated set or raises ManifestError carrying every
+problem found (syntax, schema and cross-object) at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pathlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pydantic
+import yaml
+
+from reconciler.errors import ManifestError
+from reconciler.manifest import rules, translate, yamltree
+from reconciler.manifest.documents import API_VERSION, KINDS, EnterpriseDocument
+from reconciler.manifest.problems import Problem, render_report
+from reconciler.model import state
+
+CONFIG_NAME = "reconciler.yaml"
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclasses.dataclass(frozen=True)
+class Manifests:
+    """A validated set of manifests and the desired State they describe."""
+
+    files: tuple[str, ...]
+    documents: tuple[rules.Parsed, ...]
+    state: state.State
+    warnings: tuple[Problem, ...]
+    digest: str  # sha256 over every file's path and bytes: what a saved plan is bound to
+
+
+def discover(paths: Iterable[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) -> list[str]:
+    """Every manifest file under `paths`: recursive, sorted, without config or excluded files.
+
+    Hidden directories (.git, .reconciler) are skipped. A file named explicitly is kept
+    whatever its name.
+    """
+    skip = {p.resolve() for p in exclude}
+    found: list[str] = []
+    for root in paths:
+        if root.is_file():
+            found.append(str(root))
+            continue
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root).parts
+            if any(part.startswith(".") for part in relative[:-1]):
+                continue
+            wanted = path.suffix in SUFFIXES and path.name != CONFIG_NAME
+            if wanted and path.is_file() and path.resolve() not in skip:
+                found.append(str(path))
+    return list(dict.fromkeys(found))
+
+
+def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) -> Manifests:
+    """Load and validate every manifest under `paths`; raise ManifestError on any problem."""
+    problems: list[Problem] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(
+                Problem(str(path), -1, yamltree.Position(1, 1), (), "no such file or directory")
+            )
+    files = discover([p for p in paths if p.exists()], exclude)
+    if not files and not problems:
+        where = ", ".join(str(p) for p in paths)
+        problems.append(
+            Problem(
+                where,
+                -1,
+                yamltree.Position(1, 1),
+                (),
+                f"no manifests found (looked for *.yaml and *.yml, except {CONFIG_NAME})",
+            )
+        )
+    digest = hashlib.sha256()
+    parsed: list[rules.Parsed] = []
+    titles: dict[tuple[str, int], str] = {}
+    for file in files:
+        data = pathlib.Path(file).read_bytes()
+        digest.update(f"{file}\0{len(data)}\0".encode())
+        digest.update(data)
+        parsed += _load_file(file, data, problems, titles)
+    problems += rules.check(parsed)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    if errors:
+        raise ManifestError(render_report(problems, titles), len(errors))
+    return Manifests(tuple(files), tuple(parsed), _build(parsed), warnings, digest.hexdigest())
+
+
+def _load_file(
+    file: str, data: bytes, problems: list[Problem], titles: dict[tuple[str, int], str]
+) -> list[rules.Parsed]:
+    origin = yamltree.Position(1, 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(file, -1, origin, (), f"not UTF-8 text (byte {exc.start})"))
+        return []
+    out: list[rules.Parsed] = []
+    count = 0
+    try:
+        for doc in yamltree.parse(text):
+            count += 1
+            item = _validate(file, doc, problems)
+            if isinstance(doc.value, dict) and isinstance(doc.value.get("metadata"), dict):
+                name = doc.value["metadata"].get("name")
+                if isinstance(name, str):
+                    titles[(file, doc.index)] = f"{doc.value.get('kind', 'document')} {name}"
+            if item is not None:
+                out.append(item)
+    except yaml.YAMLError as exc:
+        position, message = yamltree.syntax_error_position(exc)
+        problems.append(Problem(file, -1, position, (), message))
+        return out
+    if count == 0:
+        problems.append(
+            Problem(file, -1, origin, (), "empty file: no manifests in it", severity="warning")
+        )
+    return out
+
+
+def _validate(file: str, doc: yamltree.Document, problems: list[Problem]) -> rules.Parsed | None:
+    found = [Problem(file, doc.index, p.position, p.path, p.message) for p in doc.problems]
+    value = doc.value
+    if not isinstance(value, dict):
+        found.append(
+            Problem(
+                file,
+                doc.index,
+                doc.position(()),
+                (),
+                "a manifest document must be a mapping with apiVersion, kind, metadata and spec",
+            )
+        )
+    else:
+        found += _check_header(file, doc, value)
+    if found:
+        problems += found
+        return None
+    try:
+        model = EnterpriseDocument.model_validate(value)
+    except pydantic.ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            position, path, message = translate.translate(error, doc, EnterpriseDocument)
+            problems.append(Problem(file, doc.index, position, path, message))
+        return None
+    return rules.Parsed(file, doc, model)
+
+
+def _check_header(file: str, doc: yamltree.Document, value: dict[str, Any]) -> list[Problem]:
+    """apiVersion and kind decide which schema applies, so they are checked first."""
+    found = []
+    for field, expected in (("apiVersion", (API_VERSION,)), ("kind", KINDS)):
+        wanted = " or ".join(f"'{e}'" for e in expected)
+        if field not in value:
+            message = f"missing required field '{field}' (expected {wanted})"
+            found.append(Problem(file, doc.index, doc.position(()), (), message))
+        elif value[field] not in expected:
+            message = f"unknown {field} {value[field]!r}: expected {wanted}"
+            found.append(Problem(file, doc.index, doc.position((field,)), (field,), message))
+    return found
+
+
+def _build(parsed: list[rules.Parsed]) -> state.State:
+    enterprises = {}
+    for item in parsed:
+        spec = item.model.spec
+        enterprises[item.name] = state.Enterprise(
+            name=item.name,
+            labels=dict(item.model.metadata.labels),
+            connecttoteams=state.normalize_services(spec.connecttoteams),
+            contextsms=spec.contextsms,
+            users={u.userId: state.normalize_user(u) for u in spec.smsUsers},
+            groups={g.name: state.normalize_group(g) for g in spec.smsGroups},
+            mappings={m.phoneNumber: m for m in spec.mappings},
+            policy=spec.policy,
+        )
+    return state.State(enterprises=enterprises)

@@ -1,0 +1,1 @@
+"""Providers: the only code that speaks HTTP to ConnecttoTeams, ContextSMS and Connectel."""

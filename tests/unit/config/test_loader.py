@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from reconciler.config import loader
+from reconciler.config.model import ConnecttoTeamsProvider
+from reconciler.errors import ConfigError
+
+CONFIG = """\
+providers:
+  connecttoteams:
+    url: https://api.connecttoteams.com
+    clientId: ${C2T_CLIENT_ID}
+    clientSecret: ${C2T_CLIENT_SECRET}
+    username: api-admin
+    password: ${C2T_PASSWORD}
+    resellerId: 54
+  connectel:
+    url: sandbox
+    token: demo-token
+sandbox:
+  seed: seed.yaml
+"""
+
+
+def write(tmp_path: pathlib.Path, text: str) -> pathlib.Path:
+    path = tmp_path / "reconciler.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_interpolation_happens_at_use(tmp_path: pathlib.Path) -> None:
+    config = loader.load(write(tmp_path, CONFIG))
+    env = {"C2T_CLIENT_ID": "id", "C2T_CLIENT_SECRET": "s3cret", "C2T_PASSWORD": "pw"}
+    provider = config.provider("connecttoteams", env)
+    assert isinstance(provider, ConnecttoTeamsProvider)
+    assert (provider.clientId, provider.clientSecret, provider.password) == ("id", "s3cret", "pw")
+    assert provider.username == "api-admin"
+    assert config.seed_path == tmp_path / "seed.yaml"
+    assert config.db_path == tmp_path / ".reconciler" / "sandbox.db"
+
+
+def test_unset_variable_names_variable_and_line(tmp_path: pathlib.Path) -> None:
+    path = write(tmp_path, CONFIG)
+    config = loader.load(path)
+    with pytest.raises(ConfigError) as info:
+        config.provider("connecttoteams", {"C2T_CLIENT_ID": "id"})
+    assert str(info.value) == (
+        f"environment variable C2T_CLIENT_SECRET is not set ({path}:5, "
+        "providers.connecttoteams.clientSecret): export C2T_CLIENT_SECRET before running "
+        "reconciler"
+    )
+    # A provider whose variables are all present is usable even if another's are not.
+    assert config.provider("connectel", {}).model_dump()["token"] == "demo-token"
+
+
+def test_unconfigured_provider(tmp_path: pathlib.Path) -> None:
+    config = loader.load(write(tmp_path, CONFIG))
+    with pytest.raises(ConfigError, match="provider 'contextsms' is not configured"):
+        config.provider("contextsms", {})
+
+
+def test_literal_secret_is_refused_for_a_real_url(tmp_path: pathlib.Path) -> None:
+    path = write(tmp_path, CONFIG.replace("${C2T_CLIENT_SECRET}", "hunter2"))
+    with pytest.raises(ConfigError) as info:
+        loader.load(path)
+    assert str(info.value) == (
+        f"{path}: document 1 (reconciler.yaml):\n"
+        f"  {path}:5:19: providers.connecttoteams.clientSecret: clientSecret holds a literal "
+        "secret: secrets must come from the environment; write ${C2T_CLIENT_SECRET} and export "
+        "C2T_CLIENT_SECRET"
+    )
+    assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["sandbox", "http://127.0.0.1:8080/connecttoteams", "http://localhost:9"]
+)
+def test_literal_secret_allowed_for_sandbox_and_loopback(tmp_path: pathlib.Path, url: str) -> None:
+    text = CONFIG.replace("${C2T_CLIENT_SECRET}", "demo").replace(
+        "https://api.connecttoteams.com", url
+    )
+    assert loader.load(write(tmp_path, text)).settings.providers.connecttoteams is not None
+
+
+def test_plain_http_is_refused_except_loopback(tmp_path: pathlib.Path) -> None:
+    path = write(tmp_path, CONFIG.replace("https://", "http://"))
+    with pytest.raises(ConfigError, match="uses http: https is required except for loopback"):
+        loader.load(path)
+
+
+def test_schema_problems_have_positions(tmp_path: pathlib.Path) -> None:
+    path = write(tmp_path, "apply:\n  paralelism: 4\n")
+    with pytest.raises(ConfigError) as info:
+        loader.load(path)
+    assert f"{path}:2:3: apply.paralelism: unknown field 'paralelism': did you mean" in str(
+        info.value
+    )
+
+
+def test_find(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m").mkdir()
+    assert loader.find(None, [tmp_path / "m"]) is None
+    write(tmp_path, "")
+    assert loader.find(None, [tmp_path / "m"]) == pathlib.Path("reconciler.yaml")
+    (tmp_path / "m" / "reconciler.yaml").write_text("")
+    assert loader.find(None, [tmp_path / "m"]) == tmp_path / "m" / "reconciler.yaml"
+    with pytest.raises(ConfigError, match="config file not found"):
+        loader.find(tmp_path / "nope.yaml", [])
+
+
+def test_no_file_means_defaults() -> None:
+    config = loader.load(None)
+    assert config.settings.apply.parallelism == 8

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from reconciler.manifest import yamltree
+from reconciler.manifest.yamltree import Position
+
+
+def test_positions_of_values_and_keys() -> None:
+    [doc] = yamltree.parse("a:\n  b: [1, 2]\n  c: x\n")
+    assert doc.value == {"a": {"b": [1, 2], "c": "x"}}
+    assert doc.position(("a", "b", 1)) == Position(2, 10)
+    assert doc.position(("a", "c"), key=True) == Position(3, 3)
+    assert doc.position(("a", "missing", 3)) == Position(2, 3)
+
+
+def test_duplicate_key_is_a_problem_and_first_value_kept() -> None:
+    [doc] = yamltree.parse("a: 1\nb: 2\na: 3\n")
+    assert doc.value == {"a": 1, "b": 2}
+    [problem] = doc.problems
+    assert problem.position == Position(3, 1)
+    assert problem.path == ("a",)
+    assert "duplicate key 'a' (first at line 1)" in problem.message
+
+
+def test_multiple_documents_and_empty_ones() -> None:
+    docs = list(yamltree.parse("a: 1\n---\n---\nb: 2\n"))
+    assert [d.value for d in docs] == [{"a": 1}, {"b": 2}]
+    assert [d.index for d in docs] == [0, 2]
+
+
+def test_aliases_resolve() -> None:
+    [doc] = yamltree.parse("x: &n [1]\ny: *n\n")
+    assert doc.value == {"x": [1], "y": [1]}
+
+
+def test_syntax_error_position() -> None:
+    with pytest.raises(yaml.YAMLError) as info:
+        list(yamltree.parse("a: [1, 2\nb: 3\n"))
+    position, message = yamltree.syntax_error_position(info.value)
+    assert position.line == 2
+    assert message.startswith("YAML syntax error: ")
+    assert "started at line 1, column 4" in message
