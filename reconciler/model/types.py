@@ -51,7 +51,7 @@ def _is_valid(parsed: phonenumbers.PhoneNumber) -> bool:
     The full check looks the region up among every region sharing the code (about 25
     for +1) before validating; a number valid for the main region is valid, full stop.
     """
-    main = phonenumbers.region_code_for_country_code(parsed.country_code)
+    main = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
     if phonenumbers.is_valid_number_for_region(parsed, main):
         return True
     return bool(phonenumbers.is_valid_number(parsed))
