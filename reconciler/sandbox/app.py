@@ -1,0 +1,78 @@
+"""The sandbox ASGI app: the three vendor APIs, the admin routes and the error shapes.
+
+`create_app` is what both `reconciler sandbox serve` (uvicorn) and the in-process
+`url: sandbox` transport (httpx.ASGITransport) run.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import random
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from reconciler.sandbox import admin, connectel, connecttoteams, contextsms, errors
+from reconciler.sandbox import seed as seedmod
+from reconciler.sandbox.clock import Clock, SystemClock
+from reconciler.sandbox.context import Sandbox
+from reconciler.sandbox.faults import FaultRule, Faults
+from reconciler.sandbox.middleware import SandboxMiddleware
+from reconciler.sandbox.store import Store
+
+
+def create_app(
+    db: pathlib.Path | str,
+    seed_path: pathlib.Path | None = None,
+    *,
+    clock: Clock | None = None,
+    faults: list[FaultRule] | None = None,
+    rng_seed: int | None = None,
+) -> FastAPI:
+    """The sandbox over the SQLite file `db`, seeded from `seed_path` when new."""
+    store = Store(db)
+    box = Sandbox(
+        store=store,
+        clock=clock or SystemClock(),
+        seed_path=seed_path,
+        faults=Faults(),
+        rng=random.Random(rng_seed),
+    )
+    if store.is_empty():
+        store.reset(seedmod.load(seed_path))
+    box.faults.set(faults or [], box.clock.now())
+    app = FastAPI(
+        title="reconciler sandbox",
+        description="Emulator of the ConnecttoTeams, ContextSMS and Connectel APIs.",
+        version="1",
+    )
+    app.state.sandbox = box
+    for module in (connecttoteams, contextsms, connectel, admin):
+        app.include_router(module.router)
+    app.add_exception_handler(errors.ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_middleware(SandboxMiddleware, sandbox=box)
+    return app
+
+
+async def _api_error(request: Request, exc: errors.ApiError) -> JSONResponse:
+    payload = exc.payload()
+    if request.url.path.startswith("/connectel") and exc.body is None:
+        payload = {"statusInt": 9, "statusStr": "UNKNOWN", "error": exc.message}
+    return JSONResponse(payload, status_code=exc.status, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 becomes the vendors' 400 naming the field."""
+    first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
+    location = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+    field = ".".join(location) or "body"
+    kind = first.get("type", "")
+    message = (
+        f"missing field '{field}'"
+        if kind == "missing"
+        else f"invalid field '{field}': {first.get('msg', '')}"
+    )
+    return await _api_error(request, errors.bad_request(message))

@@ -1,0 +1,68 @@
+"""Fault injection per route pattern: latency, errors, 429s, token expiry, lost responses.
+
+`PUT /_sandbox/faults` replaces the rules; each request to a vendor route takes the
+first rule whose glob matches its full path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Rate = Annotated[float, Field(ge=0, le=1)]
+
+
+class FaultRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    route: str = Field(description="glob on the full path, e.g. /connecttoteams/sms/*")
+    latencyMs: Annotated[float, Field(ge=0, le=60000)] = 0
+    errorRate: Rate = 0
+    errorStatus: Literal[500, 502, 503, 504] = 503
+    rateLimitPerSecond: Annotated[float, Field(gt=0, le=100000)] | None = None
+    dropAfterCommitRate: Rate = 0
+    expireTokens: bool = False
+
+
+@dataclasses.dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclasses.dataclass
+class ActiveRule:
+    rule: FaultRule
+    set_at: float
+    token_watermark: int = 0  # tokens up to this sequence number count as expired
+    bucket: _Bucket | None = None
+
+    def take(self, now: float) -> float | None:
+        """Consume one request from the rate limit; None if allowed, else Retry-After seconds."""
+        rate = self.rule.rateLimitPerSecond
+        if rate is None:
+            return None
+        if self.bucket is None:
+            self.bucket = _Bucket(tokens=rate, updated=now)
+        bucket = self.bucket
+        bucket.tokens = min(rate, bucket.tokens + (now - bucket.updated) * rate)
+        bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return None
+        return max(1.0, math.ceil((1 - bucket.tokens) / rate))
+
+
+class Faults:
+    def __init__(self) -> None:
+        self.rules: list[ActiveRule] = []
+
+    def set(self, rules: list[FaultRule], now: float, token_watermark: int = 0) -> None:
+        self.rules = [ActiveRule(rule, now, token_watermark) for rule in rules]
+
+    def match(self, path: str) -> ActiveRule | None:
+        return next((r for r in self.rules if fnmatch.fnmatchcase(path, r.rule.route)), None)

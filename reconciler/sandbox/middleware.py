@@ -1,0 +1,144 @@
+"""ASGI middleware around the vendor routes: fault injection and the request log.
+
+Pure ASGI (not BaseHTTPMiddleware) so that the body can be read for the log and a
+response can be swallowed after the handler committed (`dropAfterCommitRate`).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reconciler.sandbox.context import Sandbox
+
+APIS = ("connecttoteams", "contextsms", "connectel")
+SECRET_KEYS = {
+    "password",
+    "clientsecret",
+    "client_secret",
+    "access_token",
+    "accesstoken",
+    "refresh_token",
+    "refreshtoken",
+    "authorization",
+    "token",
+}
+
+
+def api_of(path: str) -> str | None:
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in APIS else None
+
+
+def mask(value: Any) -> Any:
+    """Replace every secret in a parsed body by '***'."""
+    if isinstance(value, dict):
+        return {k: "***" if str(k).lower() in SECRET_KEYS else mask(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask(v) for v in value]
+    return value
+
+
+def parse_body(raw: bytes, content_type: str) -> Any:
+    if not raw:
+        return None
+    text = raw.decode("utf-8", "replace")
+    if "json" in content_type:
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    if "form" in content_type:
+        return dict(urllib.parse.parse_qsl(text))
+    return text
+
+
+class SandboxMiddleware:
+    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
+        self.app = app
+        self.sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or api_of(scope["path"]) is None:
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                chunks.append(message.get("body", b""))
+            return message
+
+        status = await self._handle(scope, recording_receive, send)
+        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        body = parse_body(b"".join(chunks), headers.get("content-type", ""))
+        self._log(scope, status, mask(body))
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> int:
+        sandbox = self.sandbox
+        active = sandbox.faults.match(scope["path"])
+        if active is None:
+            return await _run(self.app, scope, receive, send)
+        rule = active.rule
+        if rule.latencyMs:
+            await sandbox.clock.sleep(rule.latencyMs / 1000)
+        if rule.expireTokens:
+            scope.setdefault("state", {})["token_watermark"] = active.token_watermark
+        retry_after = active.take(sandbox.clock.now())
+        if retry_after is not None:
+            await _answer(
+                send,
+                429,
+                {"error": "Too many requests", "code": "RATE_LIMITED"},
+                {"retry-after": str(int(retry_after))},
+            )
+            return 429
+        if rule.errorRate and sandbox.rng.random() < rule.errorRate:
+            body = {"error": "Service unavailable (injected fault)", "code": "UNAVAILABLE"}
+            await _answer(send, rule.errorStatus, body)
+            return rule.errorStatus
+        if rule.dropAfterCommitRate and sandbox.rng.random() < rule.dropAfterCommitRate:
+
+            async def swallow(message: Message) -> None:
+                return None
+
+            await _run(self.app, scope, receive, swallow)
+            await _answer(send, 503, None)
+            return 503
+        return await _run(self.app, scope, receive, send)
+
+    def _log(self, scope: Scope, status: int, body: Any) -> None:
+        with self.sandbox.store.transaction() as db:
+            db.execute(
+                "INSERT INTO request_log (api, method, path, status, body) VALUES (?, ?, ?, ?, ?)",
+                (api_of(scope["path"]), scope["method"], scope["path"], status, json.dumps(body)),
+            )
+
+
+async def _run(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int:
+    status = 500
+
+    async def capture(message: Message) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        await send(message)
+
+    await app(scope, receive, capture)
+    return status
+
+
+async def _answer(
+    send: Send, status: int, body: Any, headers: dict[str, str] | None = None
+) -> None:
+    raw = b"" if body is None else json.dumps(body).encode()
+    head = [(b"content-length", str(len(raw)).encode())]
+    if body is not None:
+        head.append((b"content-type", b"application/json"))
+    head += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": raw})
