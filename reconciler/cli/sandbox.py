@@ -47,7 +47,13 @@ def _db_option(function: Any) -> Any:
 
 @group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0: any free port.",
+)
 @_db_option
 @_seed_option
 @options.config
@@ -94,12 +100,17 @@ def serve(
                 dropAfterCommitRate=drop_after_commit_rate,
             )
         )
+    try:
+        sock = server.listen(host, port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    bound = sock.getsockname()[1]
     click.echo(
-        f"sandbox on http://{host}:{port} (db {db_path}; /connecttoteams, /contextsms/api/v2,"
-        " /connectel/api/v2, /_sandbox)",
+        f"sandbox listening on http://{host}:{bound} (db {db_path}; /connecttoteams,"
+        " /contextsms/api/v2, /connectel/api/v2, /_sandbox)",
         err=True,
     )
-    server.serve(host, port, db_path, seed_path, rules)
+    server.serve(sock, db_path, seed_path, rules)
     return exitcodes.OK
 
 

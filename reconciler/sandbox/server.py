@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import socket
 
 import uvicorn
 
@@ -12,16 +13,27 @@ from reconciler.sandbox.faults import FaultRule
 from reconciler.sandbox.store import Store
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free one (read it back from getsockname)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
 def serve(
-    host: str,
-    port: int,
+    sock: socket.socket,
     db: pathlib.Path,
     seed: pathlib.Path | None,
     faults: list[FaultRule],
     log_level: str = "warning",
 ) -> None:
+    """Serve on an already listening socket until interrupted."""
     app = appmod.create_app(db, seed, faults=faults)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    config = uvicorn.Config(app, log_level=log_level, access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def reset(db: pathlib.Path, seed: pathlib.Path | None) -> None:
