@@ -21,3 +21,61 @@ class ManifestError(ReconcilerError):
 
 class ConfigError(ReconcilerError):
     """reconciler.yaml is missing, malformed, or refers to something unavailable."""
+
+
+class PlanError(ReconcilerError):
+    """The plan cannot be made: conflicts, failed preconditions, safety thresholds."""
+
+
+class ApiError(ReconcilerError):
+    """A vendor API answered with an error, or could not be reached.
+
+    Raised only by `reconciler.providers`, which translate every vendor error and transport
+    failure into this family once, at the boundary. The message never holds a secret.
+    """
+
+    def __init__(
+        self,
+        api: str,
+        operation: str,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        where = f"{api} {operation}"
+        detail = " ".join(str(p) for p in (status, code) if p is not None)
+        super().__init__(f"{where}: {detail + ': ' if detail else ''}{message}")
+        self.api = api
+        self.operation = operation
+        self.status = status
+        self.code = code
+        self.detail = message
+
+
+class Transient(ApiError):
+    """Worth retrying: 5xx, timeouts, connection failures."""
+
+
+class RateLimited(Transient):
+    """429; `retry_after` seconds when the server said so."""
+
+    def __init__(self, *args: str, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class Permanent(ApiError):
+    """A 4xx other than 429: retrying will not help."""
+
+
+class Unauthorized(Permanent):
+    """401 even after re-authenticating, or bad credentials."""
+
+
+class NotFound(Permanent):
+    """404."""
+
+
+class Conflict(Permanent):
+    """409: the request contradicts the live state (e.g. DID_ALREADY_ASSIGNED)."""

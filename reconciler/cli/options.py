@@ -26,3 +26,20 @@ def config(function: F) -> F:
         help="reconciler.yaml to use (default: in the first PATH, else the current directory).",
     )
     return decorator(function)
+
+
+def scope(function: F) -> F:
+    function = click.option(
+        "--selector",
+        "selectors",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Only enterprises whose metadata.labels match (repeat: all must match).",
+    )(function)
+    return click.option(
+        "--enterprise",
+        "enterprises",
+        multiple=True,
+        metavar="NAME",
+        help="Only this enterprise (metadata.name); repeat for several.",
+    )(function)

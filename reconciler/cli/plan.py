@@ -1,0 +1,73 @@
+"""`reconciler plan`: read live state, diff it against the manifests, print the plan."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import click
+
+from reconciler.cli import exitcodes, options, workspace
+from reconciler.plan import planner
+from reconciler.render import jsonplan, markdown, text
+
+
+@click.command("plan")
+@options.paths
+@options.config
+@options.scope
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=pathlib.Path, dir_okay=False),
+    help="Save the plan as JSON for `reconciler apply PLAN`.",
+)
+@click.option("--show-calls", is_flag=True, help="List the API calls under each change.")
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
+)
+@click.option("--force", is_flag=True, help="Plan even over policy.maxChangePercent.")
+@click.pass_context
+def command(
+    ctx: click.Context,
+    paths: tuple[pathlib.Path, ...],
+    config_path: pathlib.Path | None,
+    enterprises: tuple[str, ...],
+    selectors: tuple[str, ...],
+    fmt: str,
+    out: pathlib.Path | None,
+    show_calls: bool,
+    detailed_exitcode: bool,
+    force: bool,
+) -> int:
+    """Show what apply would change on the live platforms."""
+    ws = workspace.load(paths, config_path, enterprises, selectors)
+    read = workspace.read_live(ws, workspace.sandbox_app(ws.config))
+    plan = planner.make_plan(
+        ws.desired,
+        read.found,
+        read.endpoints,
+        reseller_id=read.reseller_id,
+        force=force,
+        manifest_digest=ws.manifests.digest,
+    )
+    if fmt == "json":
+        click.echo(jsonplan.render(plan), nl=False)
+    elif fmt == "markdown":
+        click.echo(markdown.render(plan), nl=False)
+    else:
+        color = bool(ctx.obj and ctx.obj.get("color")) and sys.stdout.isatty()
+        click.echo(text.render(plan, color=color, show_calls=show_calls), nl=False)
+    if out is not None:
+        out.write_text(jsonplan.render(plan), encoding="utf-8")
+        click.echo(f"saved the plan to {out}", err=True)
+    if detailed_exitcode and plan.changes:
+        return exitcodes.CHANGES
+    return exitcodes.OK

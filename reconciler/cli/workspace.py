@@ -1,0 +1,104 @@
+"""What plan-like commands share: config, manifests, scope, the sandbox app, live reads."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import pathlib
+from typing import Any
+
+import click
+
+from reconciler.config import loader as config_loader
+from reconciler.errors import ReconcilerError
+from reconciler.manifest import loader
+from reconciler.model import live, state
+from reconciler.providers import factory
+from reconciler.providers import live as live_reader
+
+
+@dataclasses.dataclass
+class Workspace:
+    config: config_loader.Config
+    manifests: loader.Manifests
+    desired: state.State  # only the enterprises in scope
+
+
+def load(
+    paths: tuple[pathlib.Path, ...],
+    config_path: pathlib.Path | None,
+    enterprises: tuple[str, ...] = (),
+    selectors: tuple[str, ...] = (),
+) -> Workspace:
+    roots = list(paths) or [pathlib.Path()]
+    config = config_loader.load(config_loader.find(config_path, roots))
+    exclude = [config.seed_path] if config.seed_path else []
+    manifests = loader.load(roots, exclude)
+    return Workspace(config, manifests, scope(manifests.state, enterprises, selectors))
+
+
+def scope(
+    desired: state.State, enterprises: tuple[str, ...], selectors: tuple[str, ...]
+) -> state.State:
+    """The enterprises named by --enterprise (any) and matching every --selector."""
+    known = desired.enterprises
+    unknown = [e for e in enterprises if e not in known]
+    if unknown:
+        raise ReconcilerError(
+            f"no enterprise named {', '.join(repr(u) for u in unknown)} in the manifests "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    pairs = [_selector(s) for s in selectors]
+    chosen = {
+        name: e
+        for name, e in known.items()
+        if (not enterprises or name in enterprises) and all(e.labels.get(k) == v for k, v in pairs)
+    }
+    if not chosen:
+        raise ReconcilerError(f"no enterprise matches {' '.join(selectors)}")
+    return state.State.model_construct(enterprises=chosen)
+
+
+def _selector(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise click.BadParameter(f"{text!r} is not key=value", param_hint="--selector")
+    return key, value
+
+
+def sandbox_app(config: config_loader.Config) -> Any:
+    """The in-process sandbox when any provider says `url: sandbox`, else None."""
+    if not factory.uses_sandbox(config):
+        return None
+    from reconciler.sandbox.app import create_app  # only the CLI imports the sandbox
+
+    return create_app(config.db_path, config.seed_path)
+
+
+@dataclasses.dataclass
+class LiveRead:
+    found: live.Live
+    endpoints: dict[str, Any]
+    reseller_id: int | None
+    calls: int
+
+
+def read_live(workspace: Workspace, asgi_app: Any = None) -> LiveRead:
+    """Read the live state of the enterprises in scope (all platforms, concurrently)."""
+    desired = workspace.desired.enterprises.values()
+    need_c2t = any(e.connecttoteams is not None for e in desired)
+    need_csms = any(e.contextsms is not None for e in desired)
+
+    async def run() -> LiveRead:
+        async with factory.clients(
+            workspace.config, need_c2t=need_c2t, need_csms=need_csms, asgi_app=asgi_app
+        ) as clients:
+            found = await live_reader.read(
+                workspace.desired, clients.connecttoteams, clients.contextsms
+            )
+            reseller = (
+                await clients.connecttoteams.reseller_id() if clients.connecttoteams else None
+            )
+            return LiveRead(found, clients.endpoints, reseller, clients.calls)
+
+    return asyncio.run(run())

@@ -1,0 +1,81 @@
+"""What the live platforms say beyond the essence: server ids, inventory, sync and payment.
+
+The planner compares a desired `Enterprise` with the live one's essence (`state`) and
+uses these facts for ids, preconditions, conflicts and the Sync Unified App rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from reconciler.model import kinds, state
+
+HolderType = Literal["USER", "SMS_GROUP", "OTHER"]
+
+
+class Holder(kinds.Frozen):
+    """Who holds a number live: an SMS user, an SMS group, or something else (a trunk...)."""
+
+    type: HolderType
+    id: str  # userId, group id, or the vendor's id of the other holder
+    name: str  # userId, group name, or a description
+
+    def describe(self) -> str:
+        if self.type == "USER":
+            return f"SMS user '{self.name}'"
+        if self.type == "SMS_GROUP":
+            return f"SMS group '{self.name}'"
+        return self.name
+
+
+class InventoryNumber(kinds.Frozen):
+    number: str  # E.164
+    didId: int
+    sms: bool
+    voice: bool = False
+    fax: bool = False
+    voiceRouteType: str | None = None
+    carrierProfile: str | None = None
+    holder: Holder | None = None
+    services: tuple[str, ...] = ()
+
+
+class ConnecttoTeamsLive(kinds.Frozen):
+    enterpriseId: int
+    enterpriseName: str
+    services: tuple[str, ...]
+    appSynced: bool
+    settings: dict[str, Any] = Field(default_factory=dict)  # sent back as-is by editEnterprise
+    inventory: dict[str, InventoryNumber] = Field(default_factory=dict)
+    groupIds: dict[str, int] = Field(default_factory=dict)
+    disabledUsers: frozenset[str] = frozenset()
+
+
+class ContextSmsLive(kinds.Frozen):
+    enterpriseId: str
+    cspId: str
+    mappingIds: dict[str, str] = Field(default_factory=dict)  # phoneNumber -> NTMAP id
+
+
+class Payment(kinds.Frozen):
+    """ContextSMS check-payment for the enterprise's contact email."""
+
+    email: str
+    paid: bool
+    subscriptionStatus: str | None = None
+
+
+class LiveEnterprise(kinds.Frozen):
+    """One manifest enterprise as found live; a section is None when not found there."""
+
+    name: str
+    state: state.Enterprise
+    connecttoteams: ConnecttoTeamsLive | None = None
+    contextsms: ContextSmsLive | None = None
+    payment: Payment | None = None
+
+
+class Live(kinds.Frozen):
+    enterprises: dict[str, LiveEnterprise] = Field(default_factory=dict)

@@ -1,0 +1,100 @@
+"""The planner's working state for one enterprise: changes being built, number moves,
+problems and warnings. Mutable while planning; frozen into plan values at the end."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from reconciler.model import live as livemodel
+from reconciler.model import state
+from reconciler.plan.calls import Compiler
+from reconciler.plan.model import Action, Call, Change, FieldChange, Kind, Unmanaged
+
+
+@dataclasses.dataclass
+class Draft:
+    """A change under construction."""
+
+    kind: Kind
+    key: str
+    action: Action
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    calls: list[Call]
+    reason: str = ""
+    acquires: set[str] = dataclasses.field(default_factory=set)  # numbers it assigns
+    releases: set[str] = dataclasses.field(default_factory=set)  # numbers it frees
+    depends: set[str] = dataclasses.field(default_factory=set)
+
+    def freeze(self, enterprise: str, change_id: str) -> Change:
+        return Change(
+            id=change_id,
+            enterprise=enterprise,
+            kind=self.kind,
+            key=self.key,
+            action=self.action,
+            before=self.before,
+            after=self.after,
+            fields=changed_fields(self.before, self.after) if self.action == "update" else (),
+            reason=self.reason,
+            calls=tuple(sorted(self.calls, key=lambda c: c.phase)),
+            dependsOn=tuple(sorted(self.depends)),
+        )
+
+
+def changed_fields(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> tuple[FieldChange, ...]:
+    """The top-level fields that differ (deepdiff, order-insensitive)."""
+    if before is None or after is None:
+        return ()
+    roots = DeepDiff(before, after, ignore_order=True).affected_root_keys
+    return tuple(
+        FieldChange(field=str(k), before=before.get(str(k)), after=after.get(str(k)))
+        for k in sorted(str(r) for r in roots)
+    )
+
+
+@dataclasses.dataclass
+class Context:
+    """Everything the per-kind planners need for one enterprise."""
+
+    desired: state.Enterprise
+    live: livemodel.LiveEnterprise | None
+    compiler: Compiler
+    drafts: list[Draft] = dataclasses.field(default_factory=list)
+    unmanaged: list[Unmanaged] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    section_changes: set[str] = dataclasses.field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.desired.name
+
+    @property
+    def live_state(self) -> state.Enterprise:
+        if self.live is None:
+            return state.Enterprise(name=self.name)
+        return self.live.state
+
+    @property
+    def c2t(self) -> livemodel.ConnecttoTeamsLive | None:
+        return self.live.connecttoteams if self.live else None
+
+    @property
+    def inventory(self) -> dict[str, livemodel.InventoryNumber]:
+        return self.c2t.inventory if self.c2t else {}
+
+    def change_id(self, kind: str, key: str) -> str:
+        return f"{self.name}/{kind}/{key}"
+
+    def did_ids(self, numbers: set[str] | tuple[str, ...]) -> list[int]:
+        """DID ids of numbers in the inventory (missing ones are reported elsewhere)."""
+        return sorted(self.inventory[n].didId for n in numbers if n in self.inventory)
+
+    def problem(self, message: str) -> None:
+        self.problems.append(f"enterprise '{self.name}': {message}")

@@ -1,0 +1,113 @@
+"""Plan values: Call, Change, EnterprisePlan, Plan. Frozen, serializable, deterministic.
+
+A value known only after apply (the id of an enterprise or group about to be created)
+is written `{"$ref": "<enterprise>/<what>"}` wherever it is needed; the call that
+produces it says so in `produces`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from reconciler.model.kinds import Frozen
+
+Action = Literal["create", "update", "delete", "sync"]
+Kind = Literal["connecttoteams", "contextsms", "smsUser", "smsGroup", "mapping", "sync"]
+FORMAT_VERSION = 1
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": name}
+
+
+def is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"$ref"}
+
+
+class Call(Frozen):
+    """One API request of a change. `phase` orders calls across the whole enterprise."""
+
+    api: Literal["connecttoteams", "contextsms"]
+    operation: str
+    method: str
+    path: str  # template; placeholders are filled from pathParams
+    pathParams: dict[str, Any] = Field(default_factory=dict)
+    body: Any = None
+    phase: int
+    produces: dict[str, str] = Field(default_factory=dict)  # ref name -> field of the answer
+
+    def rendered_path(self) -> str:
+        values = {k: "(known after apply)" if is_ref(v) else v for k, v in self.pathParams.items()}
+        return self.path.format(**values)
+
+
+class FieldChange(Frozen):
+    field: str
+    before: Any
+    after: Any
+
+
+class Change(Frozen):
+    """A resource-level change.
+
+    before: the live object (None for create); after: the desired object (None for
+    delete). For `sync`, before/after are {"appSynced": bool}. `fields` lists only the
+    top-level fields that differ; `reason` is for display only.
+    """
+
+    id: str
+    enterprise: str
+    kind: Kind
+    key: str
+    action: Action
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    fields: tuple[FieldChange, ...] = ()
+    reason: str = ""
+    calls: tuple[Call, ...] = ()
+    dependsOn: tuple[str, ...] = ()
+
+    @property
+    def phase(self) -> int:
+        return min((c.phase for c in self.calls), default=0)
+
+
+class Unmanaged(Frozen):
+    """A live object no manifest describes; reported, never touched (without prune)."""
+
+    kind: str
+    key: str
+    detail: str = ""
+
+
+class EnterprisePlan(Frozen):
+    name: str
+    ids: dict[str, Any]  # {"connecttoteams": 78 | None, "contextsms": "E0000090" | None}
+    changes: tuple[Change, ...] = ()
+    unmanaged: tuple[Unmanaged, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class Summary(Frozen):
+    create: int = 0
+    update: int = 0
+    delete: int = 0
+    sync: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.create + self.update + self.delete + self.sync
+
+
+class Plan(Frozen):
+    formatVersion: int = FORMAT_VERSION
+    enterprises: tuple[EnterprisePlan, ...] = ()
+    summary: Summary = Field(default_factory=Summary)
+    manifestDigest: str = ""
+    liveFingerprint: dict[str, str] = Field(default_factory=dict)  # change id -> digest
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(c for e in self.enterprises for c in e.changes)

@@ -1,0 +1,92 @@
+"""Enterprise-level changes: create on ContextSMS and ConnecttoTeams, services, and the
+Sync Unified App rule."""
+
+from __future__ import annotations
+
+from reconciler.plan import phases
+from reconciler.plan.draft import Context, Draft
+
+
+def plan_connecttoteams(ctx: Context) -> None:
+    want = ctx.desired.connecttoteams
+    if want is None:
+        return
+    have = ctx.c2t
+    after = {"enterpriseName": want.enterpriseName, "services": sorted(want.services)}
+    if have is None:
+        ref_name = f"{ctx.name}/connecttoteams.enterpriseId"
+        ctx.drafts.append(
+            Draft(
+                "connecttoteams",
+                want.enterpriseName,
+                "create",
+                None,
+                after,
+                [ctx.compiler.new_enterprise(want, ref_name)],
+            )
+        )
+    else:
+        before = {"enterpriseName": have.enterpriseName, "services": sorted(have.services)}
+        if before == after:
+            return
+        call = ctx.compiler.edit_enterprise(want.enterpriseName, after["services"], have.settings)
+        ctx.drafts.append(
+            Draft("connecttoteams", want.enterpriseName, "update", before, after, [call])
+        )
+    ctx.section_changes.add(ctx.change_id("connecttoteams", want.enterpriseName))
+
+
+def plan_contextsms(ctx: Context) -> None:
+    want = ctx.desired.contextsms
+    if want is None:
+        return
+    have = ctx.live_state.contextsms
+    if have is None:
+        ref_name = f"{ctx.name}/contextsms.enterpriseId"
+        after = {
+            "cspId": want.cspId,
+            "name": want.name,
+            "contact": want.contact,
+            "number": want.number,
+            "email": want.email,
+        }
+        ctx.drafts.append(
+            Draft(
+                "contextsms",
+                want.name,
+                "create",
+                None,
+                after,
+                [ctx.compiler.new_csms_enterprise(want, ref_name)],
+            )
+        )
+        ctx.section_changes.add(ctx.change_id("contextsms", want.name))
+        return
+    for field in ("contact", "number", "email"):
+        wanted, actual = getattr(want, field), getattr(have, field)
+        if wanted is not None and wanted != actual:
+            ctx.warnings.append(
+                f"ContextSMS {field} is {actual!r}, the manifest says {wanted!r}: ContextSMS has "
+                "no API to change it; update it in the portal"
+            )
+
+
+def plan_sync(ctx: Context) -> None:
+    if ctx.desired.connecttoteams is None:
+        return
+    synced = ctx.c2t.appSynced if ctx.c2t else None
+    touched = any(c.operation in phases.NEEDS_SYNC for d in ctx.drafts for c in d.calls)
+    if not touched and synced is not False:
+        return
+    reason = "numbers or members change" if touched else "live appSynced is false"
+    ctx.drafts.append(
+        Draft(
+            "sync",
+            "Unified App",
+            "sync",
+            {"appSynced": synced},
+            {"appSynced": True},
+            [ctx.compiler.sync()],
+            reason=reason,
+        )
+    )

@@ -1,0 +1,1 @@
+"""ContextSMS (Sabrhub): login/refresh client and the reader of enterprises and mappings."""

@@ -1,0 +1,23 @@
+"""The plan as a stable, versioned JSON document (formatVersion 1, sorted keys, no
+timestamps): what `plan -o` saves and `apply plan.json` reads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reconciler.plan.model import Plan
+
+
+def render(plan: Plan) -> str:
+    return json.dumps(document(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def document(plan: Plan) -> dict[str, Any]:
+    data = plan.model_dump(mode="json")
+    data["summary"] = {**data["summary"], "total": plan.summary.total}
+    return data
+
+
+def load(text: str) -> Plan:
+    return Plan.model_validate_json(text)

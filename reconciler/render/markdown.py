@@ -1,0 +1,47 @@
+"""The plan as Markdown for a pull-request comment: a summary table per enterprise, the
+changes in a fenced diff block, collapsed in <details> when long."""
+
+from __future__ import annotations
+
+from reconciler.plan.model import Plan
+from reconciler.render import text
+
+COLLAPSE_AFTER = 15  # lines of diff shown before collapsing into <details>
+
+
+def render(plan: Plan) -> str:
+    out = [f"### reconciler plan: {text.summary_line(plan)[6:]}", ""]
+    out += [
+        "| enterprise | create | update | delete | sync | unmanaged |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for e in plan.enterprises:
+        counts = {
+            a: sum(1 for c in e.changes if c.action == a)
+            for a in ("create", "update", "delete", "sync")
+        }
+        out.append(
+            f"| {e.name} | {counts['create']} | {counts['update']} | {counts['delete']} | "
+            f"{counts['sync']} | {len(e.unmanaged)} |"
+        )
+    out.append("")
+    for e in plan.enterprises:
+        if not e.changes and not e.warnings:
+            continue
+        diff = [line for change in e.changes for line in text.change_lines(change)]
+        block = ["```diff", *diff, "```"]
+        if len(diff) > COLLAPSE_AFTER:
+            out += [
+                f"<details><summary>{text.header(e)}: {len(e.changes)} changes</summary>",
+                "",
+                *block,
+                "",
+                "</details>",
+            ]
+        else:
+            out += [f"**{text.header(e)}**", "", *block]
+        out += [f"> warning: {w}" for w in e.warnings]
+        out.append("")
+    if not plan.changes:
+        out.append("No changes: the live platforms match the manifests.")
+    return "\n".join(out).rstrip() + "\n"
