@@ -34,7 +34,11 @@ functional: $(STAMP)
 	$(BIN)/pytest tests/functional
 
 demo: $(STAMP)
+	$(BIN)/reconciler sandbox reset --config examples/reconciler.yaml
 	$(BIN)/reconciler validate examples/
+	$(BIN)/reconciler plan examples/
+	$(BIN)/reconciler apply --yes examples/
+	$(BIN)/reconciler plan --detailed-exitcode examples/
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from reconciler import __version__
-from reconciler.cli import exitcodes, plan, sandbox, schema, validate
+from reconciler.cli import apply, exitcodes, plan, sandbox, schema, validate
 from reconciler.errors import ReconcilerError
 
 
@@ -30,6 +30,7 @@ def cli(ctx: click.Context, debug: bool, no_color: bool) -> None:
 
 cli.add_command(validate.command)
 cli.add_command(plan.command)
+cli.add_command(apply.command)
 cli.add_command(schema.command)
 cli.add_command(sandbox.group)
 

@@ -57,6 +57,7 @@ def command(
         reseller_id=read.reseller_id,
         force=force,
         manifest_digest=ws.manifests.digest,
+        paths=tuple(str(p) for p in paths) or (".",),
     )
     if fmt == "json":
         click.echo(jsonplan.render(plan), nl=False)

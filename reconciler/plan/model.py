@@ -107,6 +107,8 @@ class Plan(Frozen):
     summary: Summary = Field(default_factory=Summary)
     manifestDigest: str = ""
     liveFingerprint: dict[str, str] = Field(default_factory=dict)  # change id -> digest
+    paths: tuple[str, ...] = ()  # the manifest paths it was made from (for apply PLAN)
+    forced: bool = False  # made with --force (over maxChangePercent)
 
     @property
     def changes(self) -> tuple[Change, ...]:

@@ -31,6 +31,7 @@ def make_plan(
     reseller_id: int | None = None,
     force: bool = False,
     manifest_digest: str = "",
+    paths: tuple[str, ...] = (),
 ) -> Plan:
     contexts = [
         _context(enterprise, found.enterprises.get(name), endpoints, reseller_id)
@@ -58,6 +59,8 @@ def make_plan(
         summary=_summary(plans),
         manifestDigest=manifest_digest,
         liveFingerprint=fingerprint(plans),
+        paths=tuple(paths),
+        forced=force,
     )
 
 

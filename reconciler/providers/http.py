@@ -18,6 +18,7 @@ import httpx
 import tenacity
 
 from reconciler import errors
+from reconciler.providers.ratelimit import TokenBucket
 
 Sleep = Callable[[float], Awaitable[None]]
 SANDBOX_ORIGIN = "http://sandbox"
@@ -60,6 +61,7 @@ class VendorClient:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self.calls = 0
+        self.limiter: TokenBucket | None = None  # set by apply from apply.rateLimit
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -92,7 +94,11 @@ class VendorClient:
 
         if not retry:
             return await attempt()
-        retrying = tenacity.AsyncRetrying(
+        return await self.retrying()(attempt)
+
+    def retrying(self) -> tenacity.AsyncRetrying:
+        """The retry loop for transient failures: bounded attempts, a deadline, backoff."""
+        return tenacity.AsyncRetrying(
             stop=tenacity.stop_after_attempt(self._retry.attempts)
             | tenacity.stop_after_delay(self._retry.deadline),
             wait=self._wait,
@@ -100,7 +106,6 @@ class VendorClient:
             reraise=True,
             sleep=self._sleep or asyncio.sleep,
         )
-        return await retrying(attempt)
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -145,6 +150,8 @@ class VendorClient:
         content: str | None,
         params: Mapping[str, Any] | None,
     ) -> Any:
+        if self.limiter is not None:
+            await self.limiter.acquire()
         self.calls += 1
         try:
             response = await self._http.request(

@@ -1,0 +1,128 @@
+"""Execute a Plan: phase by phase across all enterprises, bounded concurrency, per-API
+rate limits (in the clients), retries of transient failures, and partial failure that
+never loses work: independent changes continue, dependents of a failed change are
+skipped, every enterprise still gets its Sync Unified App.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from reconciler import errors
+from reconciler.apply import recovery, refs
+from reconciler.apply.outcome import Event, Outcome, Report, Status
+from reconciler.plan.model import Call, Change, Plan
+from reconciler.providers.factory import Clients
+from reconciler.providers.http import VendorClient
+
+OnEvent = Callable[[Event], None]
+
+
+class Executor:
+    def __init__(self, plan: Plan, clients: Clients, parallelism: int, on_event: OnEvent) -> None:
+        self.plan = plan
+        self.clients = clients
+        self.on_event = on_event
+        self.slots = asyncio.Semaphore(parallelism)
+        self.refs: dict[str, Any] = {}
+        self.status: dict[str, Status] = {}
+        self.reasons: dict[str, str] = {}
+        self.started: set[str] = set()
+        self.done = 0
+
+    async def run(self) -> Report:
+        changes = self.plan.changes
+        for phase in sorted({c.phase for ch in changes for c in ch.calls}):
+            batch = [(ch, [c for c in ch.calls if c.phase == phase]) for ch in changes]
+            batch = [(ch, calls) for ch, calls in batch if calls and self._runnable(ch)]
+            await asyncio.gather(*(self._calls(ch, calls) for ch, calls in batch))
+            for change in changes:
+                if change.id not in self.status and all(c.phase <= phase for c in change.calls):
+                    self._finish(change, "applied")
+        outcomes = tuple(
+            Outcome(
+                ch.id, ch.enterprise, self.status.get(ch.id, "skipped"), self.reasons.get(ch.id, "")
+            )
+            for ch in changes
+        )
+        return Report(outcomes, self.clients.calls)
+
+    def _runnable(self, change: Change) -> bool:
+        if change.id in self.status:
+            return False
+        for dependency in change.dependsOn:
+            if self.status.get(dependency) in ("failed", "skipped"):
+                self._finish(
+                    change, "skipped", f"depends on {dependency}, which {self.status[dependency]}"
+                )
+                return False
+        return True
+
+    async def _calls(self, change: Change, calls: list[Call]) -> None:
+        if change.id not in self.started:
+            self.started.add(change.id)
+            self.on_event(Event("start", change.id, self.done, len(self.plan.changes)))
+        for call in calls:
+            try:
+                async with self.slots:
+                    await self._call(call)
+            except refs.Unresolved as exc:
+                self._finish(change, "skipped", f"needs {exc.args[0]}, which was not created")
+                return
+            except errors.ApiError as exc:
+                self._finish(change, "failed", str(exc))
+                return
+
+    async def _call(self, call: Call) -> None:
+        client = self._client(call)
+        path = refs.path(call, self.refs)
+        body = refs.resolve(call.body, self.refs)
+        if recovery.recoverable(call):
+            answer = await self._create(client, call, path, body)
+        else:
+            try:
+                answer = await client.call(call.operation, call.method, path, json_body=body)
+            except errors.ApiError as exc:
+                if not recovery.already_done(call, exc):
+                    raise
+                answer = None
+        for name, field in call.produces.items():
+            self.refs[name] = answer[field]
+
+    async def _create(self, client: VendorClient, call: Call, path: str, body: Any) -> Any:
+        """Create once; after a transient failure, look the object up before trying again."""
+        first = True
+        async for attempt in client.retrying():
+            with attempt:
+                if not first:
+                    found = await recovery.lookup(client, call, path, body)
+                    if found is not None:
+                        return found
+                first = False
+                return await client.call(
+                    call.operation, call.method, path, json_body=body, retry=False
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _client(self, call: Call) -> VendorClient:
+        client = (
+            self.clients.connecttoteams if call.api == "connecttoteams" else self.clients.contextsms
+        )
+        if client is None:
+            raise errors.ConfigError(f"the plan calls {call.api}, which is not configured")
+        return client
+
+    def _finish(self, change: Change, status: Status, reason: str = "") -> None:
+        if change.id in self.status:
+            return
+        self.status[change.id] = status
+        self.reasons[change.id] = reason
+        self.done += 1
+        outcome = Outcome(change.id, change.enterprise, status, reason)
+        self.on_event(Event("finish", change.id, self.done, len(self.plan.changes), outcome))
+
+
+async def execute(plan: Plan, clients: Clients, *, parallelism: int, on_event: OnEvent) -> Report:
+    return await Executor(plan, clients, parallelism, on_event).run()
