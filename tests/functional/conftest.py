@@ -61,3 +61,107 @@ def sandbox(tmp_path: pathlib.Path) -> Iterator[Served]:
 def run(*args: str, cwd: pathlib.Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the reconciler CLI as a user would, in a fresh process."""
     return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+GOLDEN = pathlib.Path(__file__).parent / "golden"
+
+
+def golden(name: str, actual: str) -> None:
+    """Compare with tests/functional/golden/NAME; UPDATE_GOLDEN=1 rewrites it (then review)."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual)
+    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1 and review it"
+    assert actual == path.read_text()
+
+
+CONFIG = """\
+providers:
+  connecttoteams:
+    url: {url}/connecttoteams
+    clientId: demo-client
+    clientSecret: demo-secret
+    username: api-admin
+    password: demo-password
+    resellerId: 54
+  contextsms:
+    url: {url}/contextsms/api/v2
+    username: ops@csp.example
+    password: demo-password
+  connectel:
+    url: {url}/connectel/api/v2
+    token: demo-token
+apply:
+  parallelism: 8
+  rateLimit: {{connecttoteams: null, contextsms: null, connectel: null}}
+"""
+
+
+@dataclasses.dataclass
+class Project:
+    """A copy of the example manifests with a reconciler.yaml aimed at a served sandbox."""
+
+    root: pathlib.Path
+    sandbox: Served
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run(*args, cwd=self.root)
+
+    def manifest(self, name: str) -> pathlib.Path:
+        return self.root / "enterprises" / f"{name}.yaml"
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.manifest(name)
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1))
+
+    def apply(self) -> None:
+        result = self.run("apply", "--yes", "--parallelism", "1", ".")
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def project(tmp_path: pathlib.Path, sandbox: Served) -> Project:
+    root = tmp_path / "project"
+    (root / "enterprises").mkdir(parents=True)
+    for path in (EXAMPLES / "enterprises").glob("*.yaml"):
+        (root / "enterprises" / path.name).write_text(path.read_text())
+    (root / "reconciler.yaml").write_text(CONFIG.format(url=sandbox.url))
+    return Project(root, sandbox)
+
+
+class Vendor:
+    """Out-of-band changes through the vendor endpoints themselves, as an admin would."""
+
+    def __init__(self, served: Served) -> None:
+        self.http = served.client()
+        answer = self.http.post(
+            "/connecttoteams/oauth/token",
+            data={"grant_type": "password", "username": "api-admin", "password": "demo-password"},
+            auth=("demo-client", "demo-secret"),
+        )
+        self.c2t = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        login = self.http.post(
+            "/contextsms/api/v2/auth/login",
+            json={"username": "ops@csp.example", "password": "demo-password"},
+        )
+        self.csms = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+
+    def c2t_post(self, path: str, body: object = None) -> httpx.Response:
+        answer = self.http.post(f"/connecttoteams{path}", json=body, headers=self.c2t)
+        assert answer.status_code == 200, answer.text
+        return answer
+
+    def did(self, enterprise_id: int, number: str) -> str:
+        numbers = self.c2t_post(f"/enterprise/getPhoneNumbers/{enterprise_id}").json()
+        [found] = [n["id"] for n in numbers if f"+{n['countryCode']}{n['phoneNumber']}" == number]
+        return str(found)
+
+
+@pytest.fixture
+def vendor(sandbox: Served) -> Iterator[Vendor]:
+    v = Vendor(sandbox)
+    yield v
+    v.http.close()

@@ -1,0 +1,200 @@
+"""`reconciler plan` against a served sandbox: each scenario of design §4, asserted on the
+rendered text and the JSON (golden files) and on the exit code."""
+
+from __future__ import annotations
+
+import json
+
+from tests.functional.conftest import Project, Vendor, golden
+
+SUNSHINE = 78
+
+
+def plan(project: Project, *extra: str) -> tuple[int, str, str]:
+    result = project.run("plan", ".", *extra)
+    return result.returncode, result.stdout, result.stderr
+
+
+def plan_both(project: Project, name: str, *extra: str) -> dict[str, object]:
+    code, out, err = plan(project, *extra)
+    assert code in (0, 2), err
+    golden(f"plan/{name}.txt", out)
+    code, out, err = plan(project, "--format", "json", *extra)
+    golden(f"plan/{name}.json", out)
+    return dict(json.loads(out))
+
+
+def test_empty_tenant_creates_everything_in_order(project: Project) -> None:
+    document = plan_both(project, "empty-tenant", "--show-calls")
+    assert document["summary"] == {"create": 23, "update": 1, "delete": 0, "sync": 2, "total": 26}
+    for enterprise in document["enterprises"]:  # type: ignore[attr-defined]
+        phases = [min(c["phase"] for c in ch["calls"]) for ch in enterprise["changes"]]
+        assert phases == sorted(phases)
+        assert enterprise["changes"][-1]["kind"] == "sync"
+
+
+def test_converged_tenant_plans_nothing(project: Project) -> None:
+    project.apply()
+    code, out, _ = plan(project, "--detailed-exitcode")
+    assert code == 0
+    golden("plan/converged.txt", out)
+
+
+def test_detailed_exitcode_is_2_with_changes(project: Project) -> None:
+    code, _, _ = plan(project, "--detailed-exitcode")
+    assert code == 2
+
+
+def test_number_moved_from_user_to_group(project: Project) -> None:
+    project.apply()
+    project.edit("sunshine-dental", 'numbers: ["+12025550107"]', "numbers: []")
+    project.edit(
+        "sunshine-dental", 'numbers: ["+12025550110"]', 'numbers: ["+12025550110", "+12025550107"]'
+    )
+    document = plan_both(project, "move-user-number-to-group", "--show-calls")
+    [enterprise] = [e for e in document["enterprises"] if e["name"] == "sunshine-dental"]  # type: ignore[attr-defined]
+    changes = {c["id"]: c for c in enterprise["changes"]}
+    group = changes["sunshine-dental/smsGroup/Front Desk"]
+    assert group["dependsOn"] == ["sunshine-dental/smsUser/erin@sunshinedental.com"]
+    unassign = changes["sunshine-dental/smsUser/erin@sunshinedental.com"]["calls"][0]
+    assert (unassign["operation"], unassign["body"]["assigned"]) == ("userDids", False)
+    assert unassign["phase"] < group["calls"][0]["phase"]
+
+
+def test_member_added_and_removed(project: Project) -> None:
+    project.apply()
+    project.edit(
+        "sunshine-dental",
+        "members: [alice@sunshinedental.com, bob@sunshinedental.com]",
+        "members: [alice@sunshinedental.com, carol@sunshinedental.com]",
+    )
+    plan_both(project, "members-changed", "--show-calls")
+
+
+def test_mapping_retargeted_and_renamed(project: Project) -> None:
+    project.apply()
+    project.edit("sunshine-dental", '"19:billing@thread.tacv2"', '"19:accounts@thread.tacv2"')
+    project.edit("sunshine-dental", "name: Appointments", "name: Scheduling")
+    document = plan_both(project, "mappings-changed", "--show-calls")
+    [enterprise] = [e for e in document["enterprises"] if e["name"] == "sunshine-dental"]  # type: ignore[attr-defined]
+    calls = {c["key"]: [call["method"] for call in c["calls"]] for c in enterprise["changes"]}
+    assert calls == {"+12025550111": ["PUT"], "+12025550120": ["DELETE", "POST"]}
+
+
+def unmanaged_user(vendor: Vendor) -> None:
+    frank = "frank@sunshinedental.com"
+    vendor.c2t_post(
+        "/sms/enableSMSServiceForUser", {"userId": frank, "enterpriseId": SUNSHINE, "enable": True}
+    )
+    did = vendor.did(SUNSHINE, "+12025550112")
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser", {"enterpriseId": SUNSHINE, "userId": frank, "smsDID": [did]}
+    )
+    vendor.c2t_post(f"/enterprise/syncUnifiedApp/{SUNSHINE}")
+
+
+def test_prune_off_reports_unmanaged(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    unmanaged_user(vendor)
+    code, out, _ = plan(project, "--detailed-exitcode")
+    assert code == 0
+    golden("plan/unmanaged.txt", out)
+
+
+def test_prune_on_deletes(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    unmanaged_user(vendor)
+    project.edit("sunshine-dental", "prune: false", "prune: true")
+    plan_both(project, "prune", "--show-calls")
+
+
+def test_conflict_names_the_holder(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    unmanaged_user(vendor)
+    project.edit(
+        "sunshine-dental", 'numbers: ["+12025550107"]', 'numbers: ["+12025550107", "+12025550112"]'
+    )
+    code, out, err = plan(project)
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: the plan cannot be made (1 problem):\n"
+        "  - enterprise 'sunshine-dental': conflict: +12025550112 is wanted by SMS user "
+        "'erin@sunshinedental.com' but held by SMS user 'frank@sunshinedental.com', which no "
+        "manifest manages: add it to the manifest, release the number, or set policy.prune: true\n"
+        "nothing was changed\n"
+    )
+
+
+def test_preconditions(project: Project) -> None:
+    project.edit(
+        "sunshine-dental",
+        'numbers: ["+12025550105"]',
+        'numbers: ["+12025550105", "+12025550199", "+12025550130", "+12025550131"]',
+    )
+    code, out, err = plan(project)
+    assert code == 1
+    assert err == (
+        "error: the plan cannot be made (3 problems):\n"
+        "  - enterprise 'sunshine-dental': +12025550130 (SMS user 'carol@sunshinedental.com') has "
+        "no SMS capability: ask the service provider to enable SMS on it\n"
+        "  - enterprise 'sunshine-dental': +12025550131 (SMS user 'carol@sunshinedental.com') has "
+        "no SMS carrier profile: the reseller must assign one on the Phone Numbers page\n"
+        "  - enterprise 'sunshine-dental': +12025550199 (SMS user 'carol@sunshinedental.com') is "
+        "not in the inventory of ConnecttoTeams enterprise 78: the reseller must add it; run "
+        "`reconciler numbers missing` to write the portal's bulk-upload CSV\n"
+        "nothing was changed\n"
+    )
+
+
+def test_threshold_and_force(project: Project) -> None:
+    project.apply()
+    for tag in ("dentist", "front-office", "hygienist", "billing"):
+        project.edit("sunshine-dental", f"userTag: {tag}", f"userTag: {tag}-2")
+    code, out, err = plan(project)
+    assert code == 1
+    assert err == (
+        "error: the plan cannot be made (1 problem):\n"
+        "  - enterprise 'sunshine-dental': 4 updates and 0 deletes would change 4 of 11 managed "
+        "objects (36%), over policy.maxChangePercent 30%: review the plan, then run again with "
+        "--force\n"
+        "nothing was changed\n"
+    )
+    code, out, err = plan(project, "--force")
+    assert code == 0, err
+    golden("plan/forced.txt", out)
+
+
+def test_app_not_synced_alone_gives_one_sync(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    did = vendor.did(SUNSHINE, "+12025550102")
+    alice = "alice@sunshinedental.com"
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {"enterpriseId": SUNSHINE, "userId": alice, "assigned": False, "smsDID": [did]},
+    )
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser", {"enterpriseId": SUNSHINE, "userId": alice, "smsDID": [did]}
+    )
+    plan_both(project, "app-not-synced", "--show-calls")
+
+
+def test_markdown(project: Project) -> None:
+    code, out, _ = plan(project, "--format", "markdown")
+    assert code == 0
+    golden("plan/empty-tenant.md", out)
+
+
+def test_scope_and_saved_plan(project: Project) -> None:
+    code, out, err = plan(project, "--enterprise", "northwind-legal", "-o", "plan.json")
+    assert code == 0, err
+    assert "sunshine-dental" not in out
+    saved = json.loads((project.root / "plan.json").read_text())
+    assert [e["name"] for e in saved["enterprises"]] == ["northwind-legal"]
+    assert saved["formatVersion"] == 1
+    code, out, err = plan(project, "--selector", "tier=gold")
+    assert "northwind-legal" not in out and "sunshine-dental" in out
+    code, out, err = plan(project, "--enterprise", "nope")
+    assert (code, err) == (
+        1,
+        "error: no enterprise named 'nope' in the manifests (known: northwind-legal, sunshine-dental)\n",
+    )
