@@ -52,9 +52,19 @@ class RateLimit(Frozen):
     connectel: Rate | None = 5.0
 
 
+class RetrySettings(Frozen):
+    """Retries of 429, 5xx, timeouts and connection errors: exponential backoff with jitter."""
+
+    attempts: Annotated[StrictInt, Field(ge=1, le=20)] = 6
+    initialBackoff: Annotated[float, Field(ge=0, le=60)] = 0.5
+    maxBackoff: Annotated[float, Field(ge=0, le=600)] = 20.0
+    deadline: Annotated[float, Field(gt=0, le=3600, description="seconds per call")] = 120.0
+
+
 class ApplySettings(Frozen):
     parallelism: Annotated[StrictInt, Field(ge=1, le=256)] = 8
     rateLimit: RateLimit = Field(default_factory=RateLimit)
+    retry: RetrySettings = Field(default_factory=RetrySettings)
 
 
 class SandboxSettings(Frozen):

@@ -75,6 +75,9 @@ async def clients(
         else {}
     )
     table = endpoint_map.resolve(overrides, where)
+    if retry is None:
+        r = config.settings.apply.retry
+        retry = http.RetryPolicy(r.attempts, r.deadline, r.initialBackoff, r.maxBackoff)
     c2t = csms = None
     if need_c2t:
         settings = cast(ConnecttoTeamsProvider, config.provider("connecttoteams", env))

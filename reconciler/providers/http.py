@@ -30,7 +30,6 @@ class RetryPolicy:
     deadline: float = 120.0  # seconds, across all attempts of one call
     initial: float = 0.5
     maximum: float = 20.0
-    jitter: float = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,9 +109,9 @@ class VendorClient:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
-            return min(exc.retry_after, self._retry.maximum)
+            return min(exc.retry_after, self._retry.deadline)  # honoured, within the deadline
         backoff = tenacity.wait_exponential_jitter(
-            initial=self._retry.initial, max=self._retry.maximum, jitter=self._retry.jitter
+            initial=self._retry.initial, max=self._retry.maximum, jitter=self._retry.initial
         )
         return float(backoff(state))
 

@@ -20,4 +20,10 @@ def document(plan: Plan) -> dict[str, Any]:
 
 
 def load(text: str) -> Plan:
-    return Plan.model_validate_json(text)
+    """A saved plan; `summary.total` is derived, so it is dropped before validation."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("formatVersion") != 1:
+        raise ValueError("not a reconciler plan of formatVersion 1")
+    if isinstance(data.get("summary"), dict):
+        data["summary"].pop("total", None)
+    return Plan.model_validate(data)

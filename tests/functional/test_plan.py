@@ -131,7 +131,7 @@ def test_preconditions(project: Project) -> None:
         'numbers: ["+12025550105"]',
         'numbers: ["+12025550105", "+12025550199", "+12025550130", "+12025550131"]',
     )
-    code, out, err = plan(project)
+    code, _, err = plan(project)
     assert code == 1
     assert err == (
         "error: the plan cannot be made (3 problems):\n"
