@@ -110,9 +110,9 @@ class VendorClient:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
             return min(exc.retry_after, self._retry.deadline)  # honoured, within the deadline
-        backoff = tenacity.wait_exponential_jitter(
-            initial=self._retry.initial, max=self._retry.maximum, jitter=self._retry.initial
-        )
+        backoff = tenacity.wait_exponential(
+            multiplier=self._retry.initial, max=self._retry.maximum
+        ) + tenacity.wait_random(0, self._retry.initial)
         return float(backoff(state))
 
     async def _authenticated(

@@ -1,0 +1,314 @@
+"""The planner is a pure function of two States: no network, no sandbox, no clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reconciler.errors import PlanError
+from reconciler.model import kinds, live, state
+from reconciler.model.endpoints import ENDPOINTS
+from reconciler.plan import phases
+from reconciler.plan.model import Plan
+from reconciler.plan.planner import make_plan
+from reconciler.render import jsonplan, text
+
+CARRIER = "Carrier(Profile) - (Owner)"
+N = [f"+1202555{i:04d}" for i in range(101, 140)]
+
+
+def user(user_id: str, *numbers: str, **extra: Any) -> kinds.SmsUser:
+    return state.normalize_user(kinds.SmsUser(userId=user_id, numbers=numbers, **extra))
+
+
+def group(
+    name: str, owner: str, numbers: tuple[str, ...] = (), members: tuple[str, ...] = ()
+) -> kinds.SmsGroup:
+    return state.normalize_group(
+        kinds.SmsGroup(name=name, owner=owner, numbers=numbers, members=members)
+    )
+
+
+def mapping(phone: str, app: str, name: str) -> kinds.Mapping:
+    return kinds.Mapping(phoneNumber=phone, messagingAppId=app, name=name)
+
+
+def enterprise(
+    name: str = "acme",
+    *,
+    users: list[kinds.SmsUser] = (),
+    groups: list[kinds.SmsGroup] = (),  # type: ignore[assignment]
+    mappings: list[kinds.Mapping] = (),
+    prune: bool = False,
+    csms: bool = True,  # type: ignore[assignment]
+    **policy: Any,
+) -> state.Enterprise:
+    return state.Enterprise(
+        name=name,
+        connecttoteams=kinds.ConnecttoTeamsEnterprise(
+            enterpriseName=name.title(), services=("PBX", "SMS")
+        ),
+        contextsms=kinds.ContextSmsEnterprise(cspId="CSP0000003", name=name.title())
+        if csms
+        else None,
+        users={u.userId: u for u in users},
+        groups={g.name: g for g in groups},
+        mappings={m.phoneNumber: m for m in mappings},
+        policy=kinds.Policy(prune=prune, **policy),
+    )
+
+
+def holder_of(
+    desired: state.Enterprise, number: str, group_ids: dict[str, int]
+) -> live.Holder | None:
+    for u in desired.users.values():
+        if number in u.numbers:
+            return live.Holder(type="USER", id=u.userId, name=u.userId)
+    for g in desired.groups.values():
+        if number in g.numbers:
+            return live.Holder(type="SMS_GROUP", id=str(group_ids[g.name]), name=g.name)
+    return None
+
+
+def found(
+    actual: state.Enterprise,
+    *,
+    synced: bool = True,
+    inventory: list[str] = N,
+    extra: dict[str, live.InventoryNumber] | None = None,
+    paid: bool | None = None,
+    mapping_ids: dict[str, str] | None = None,
+) -> live.LiveEnterprise:
+    group_ids = {name: 200 + i for i, name in enumerate(sorted(actual.groups))}
+    numbers = {
+        n: live.InventoryNumber(
+            number=n,
+            didId=i + 1,
+            sms=True,
+            carrierProfile=CARRIER,
+            holder=holder_of(actual, n, group_ids),
+        )
+        for i, n in enumerate(inventory)
+    }
+    numbers |= extra or {}
+    c2t = live.ConnecttoTeamsLive(
+        enterpriseId=78,
+        enterpriseName=actual.name.title(),
+        services=("PBX", "SMS"),
+        appSynced=synced,
+        inventory=numbers,
+        groupIds=group_ids,
+    )
+    csms = live.ContextSmsLive(
+        enterpriseId="E0000090",
+        cspId="CSP0000003",
+        mappingIds=mapping_ids
+        or {p: f"NTMAP{i:07d}" for i, p in enumerate(sorted(actual.mappings))},
+    )
+    payment = (
+        None
+        if paid is None
+        else live.Payment(email="a@x.com", paid=paid, subscriptionStatus="canceled")
+    )
+    return live.LiveEnterprise(
+        name=actual.name, state=actual, connecttoteams=c2t, contextsms=csms, payment=payment
+    )
+
+
+def plan(desired: list[state.Enterprise], actual: list[live.LiveEnterprise], **kwargs: Any) -> Plan:
+    return make_plan(
+        state.State(enterprises={e.name: e for e in desired}),
+        live.Live(enterprises={e.name: e for e in actual}),
+        ENDPOINTS,
+        reseller_id=54,
+        **kwargs,
+    )
+
+
+def summary(result: Plan) -> list[str]:
+    return [f"{c.action} {c.kind} {c.key}" for c in result.changes]
+
+
+def test_converged_plans_nothing() -> None:
+    desired = enterprise(
+        users=[user("a@x.com", N[0])],
+        groups=[group("G", "a@x.com", (N[1],), ("a@x.com",))],
+        mappings=[mapping(N[1], "19:g", "G")],
+    )
+    result = plan([desired], [found(desired)])
+    assert result.changes == ()
+    assert result.summary.total == 0
+
+
+def test_new_enterprise_everything_with_refs() -> None:
+    desired = enterprise(
+        users=[user("a@x.com")],
+        groups=[group("G", "a@x.com", members=("a@x.com",))],
+        mappings=[mapping(N[1], "19:g", "G")],
+    )
+    result = plan([desired], [])
+    assert summary(result) == [
+        "create contextsms Acme",
+        "create connecttoteams Acme",
+        "create smsUser a@x.com",
+        "create smsGroup G",
+        "create mapping +12025550102",
+        "sync sync Unified App",  # the new group's members must reach Teams
+    ]
+    user_change = result.changes[2]
+    assert user_change.dependsOn == ("acme/connecttoteams/Acme",)
+    assert user_change.calls[0].body["enterpriseId"] == {"$ref": "acme/connecttoteams.enterpriseId"}
+    assert result.changes[1].calls[0].produces == {
+        "acme/connecttoteams.enterpriseId": "enterpriseId"
+    }
+    assert result.changes[4].dependsOn == ("acme/contextsms/Acme",)
+
+
+def test_user_gaining_two_numbers_is_one_call() -> None:
+    before = enterprise(users=[user("a@x.com")])
+    after = enterprise(users=[user("a@x.com", N[0], N[1])])
+    [change] = plan([after], [found(before)]).changes[:1]
+    [call] = change.calls
+    assert (call.operation, call.body["smsDID"], call.body["assigned"]) == (
+        "userDids",
+        ["1", "2"],
+        True,
+    )
+    assert [f.field for f in change.fields] == ["numbers"]
+
+
+def test_move_between_users_orders_release_first() -> None:
+    before = enterprise(users=[user("a@x.com", N[0]), user("b@x.com")])
+    after = enterprise(users=[user("a@x.com"), user("b@x.com", N[0])])
+    result = plan([after], [found(before)])
+    a, b, sync = result.changes
+    assert (a.key, a.calls[0].phase) == ("a@x.com", phases.UNASSIGN)
+    assert (b.key, b.calls[0].phase, b.dependsOn) == (
+        "b@x.com",
+        phases.ASSIGN_USER_NUMBERS,
+        ("acme/smsUser/a@x.com",),
+    )
+    assert sync.kind == "sync" and sync.calls[0].phase == phases.SYNC
+
+
+def test_swap_has_no_cycle() -> None:
+    before = enterprise(users=[user("a@x.com", N[0]), user("b@x.com", N[1])])
+    after = enterprise(users=[user("a@x.com", N[1]), user("b@x.com", N[0])])
+    a, b, _ = plan([after], [found(before)]).changes
+    assert [c.phase for c in a.calls] == [phases.UNASSIGN, phases.ASSIGN_USER_NUMBERS]
+    assert a.dependsOn == ("acme/smsUser/b@x.com",) and b.dependsOn == ("acme/smsUser/a@x.com",)
+
+
+def test_conflict_with_unmanaged_holder_and_prune_releases() -> None:
+    actual = enterprise(users=[user("z@x.com", N[0])])
+    desired = enterprise(users=[user("a@x.com", N[0])])
+    with pytest.raises(PlanError, match=r"held by SMS user 'z@x.com', which no manifest manages"):
+        plan([desired], [found(actual)])
+    pruning = enterprise(users=[user("a@x.com", N[0])], prune=True)
+    result = plan([pruning], [found(actual)])
+    assert summary(result) == [
+        "delete smsUser z@x.com",
+        "create smsUser a@x.com",
+        "sync sync Unified App",
+    ]
+    assert result.changes[1].dependsOn == ("acme/smsUser/z@x.com",)
+
+
+def test_number_held_by_a_trunk() -> None:
+    trunk = live.InventoryNumber(
+        number="+12025550199",
+        didId=99,
+        sms=True,
+        carrierProfile=CARRIER,
+        holder=live.Holder(type="OTHER", id="t1", name="TRUNK t1"),
+    )
+    desired = enterprise(users=[user("a@x.com", "+12025550199")])
+    with pytest.raises(PlanError, match=r"held by TRUNK t1"):
+        plan([desired], [found(enterprise(), extra={"+12025550199": trunk})])
+
+
+def test_unmanaged_are_reported_not_touched() -> None:
+    actual = enterprise(
+        users=[user("z@x.com", N[0])],
+        groups=[group("Old", "z@x.com")],
+        mappings=[mapping(N[5], "19:o", "O")],
+    )
+    result = plan([enterprise()], [found(actual)])
+    assert result.changes == ()
+    assert [(u.kind, u.key) for u in result.enterprises[0].unmanaged] == [
+        ("mapping", N[5]),
+        ("smsGroup", "Old"),
+        ("smsUser", "z@x.com"),
+    ]
+
+
+def test_app_not_synced_alone_is_one_sync_and_attributes_do_not_sync() -> None:
+    same = enterprise(users=[user("a@x.com", N[0])])
+    assert summary(plan([same], [found(same, synced=False)])) == ["sync sync Unified App"]
+    tagged = enterprise(users=[user("a@x.com", N[0], userTag="t")])
+    assert summary(plan([tagged], [found(same)])) == ["update smsUser a@x.com"]
+
+
+def test_mapping_put_or_recreate() -> None:
+    before = enterprise(mappings=[mapping(N[0], "19:a", "A"), mapping(N[1], "19:b", "B")])
+    after = enterprise(mappings=[mapping(N[0], "19:a2", "A"), mapping(N[1], "19:b", "B2")])
+    result = plan([after], [found(before)])
+    assert [[c.method for c in ch.calls] for ch in result.changes] == [["DELETE", "POST"], ["PUT"]]
+
+
+def test_threshold_needs_ten_objects_and_force() -> None:
+    users = [user(f"u{i}@x.com") for i in range(10)]
+    before = enterprise(users=users)
+    after = enterprise(users=[user(u.userId, userTag="new") for u in users[:4]] + users[4:])
+    with pytest.raises(
+        PlanError, match=r"4 updates and 0 deletes would change 4 of 10 managed objects \(40%\)"
+    ):
+        plan([after], [found(before)])
+    assert plan([after], [found(before)], force=True).summary.update == 4
+    small = enterprise(users=[user("a@x.com", userTag="x")])
+    assert plan([small], [found(enterprise(users=[user("a@x.com")]))]).summary.update == 1
+
+
+def test_payment() -> None:
+    desired = enterprise(users=[user("a@x.com", N[0])], requirePayment=True)
+    with pytest.raises(
+        PlanError, match=r"has not paid \(subscription: canceled\); policy.requirePayment blocks"
+    ):
+        plan([desired], [found(enterprise(), paid=False)])
+    relaxed = enterprise(users=[user("a@x.com", N[0])])
+    result = plan([relaxed], [found(enterprise(), paid=False)])
+    assert result.enterprises[0].warnings == (
+        "ContextSMS says a@x.com has not paid (subscription: canceled)",
+    )
+
+
+def test_cross_enterprise_mapping_waits_for_the_delete() -> None:
+    one_before = enterprise("one", mappings=[mapping(N[0], "19:a", "A")], prune=True)
+    one_after = enterprise("one", prune=True)
+    two = enterprise("two", mappings=[mapping(N[0], "19:a", "A")])
+    result = plan([one_after, two], [found(one_before), found(enterprise("two"))])
+    create = next(c for c in result.changes if c.enterprise == "two")
+    assert create.dependsOn == ("one/mapping/+12025550101",)
+
+
+def test_plan_is_deterministic_data() -> None:
+    desired = enterprise(
+        users=[user("b@x.com", N[1]), user("a@x.com", N[0])],
+        groups=[group("G", "a@x.com", (N[2],))],
+    )
+    first = jsonplan.render(plan([desired], [found(enterprise())], manifest_digest="d"))
+    second = jsonplan.render(plan([desired], [found(enterprise())], manifest_digest="d"))
+    assert first == second
+    assert jsonplan.load(first) == plan([desired], [found(enterprise())], manifest_digest="d")
+
+
+def test_text_render_shows_only_changed_fields() -> None:
+    before = enterprise(users=[user("a@x.com", N[0], userTag="old")])
+    after = enterprise(users=[user("a@x.com", N[0], N[1], userTag="new")])
+    output = text.render(plan([after], [found(before)]))
+    assert (
+        "  ~ smsUser a@x.com\n      numbers: +12025550101 → +12025550101, +12025550102\n      userTag: old → new\n"
+        in output
+    )
+    assert output.endswith("Plan: 0 to create, 1 to update, 0 to delete, 1 syncs.\n")

@@ -1,0 +1,257 @@
+"""The provider boundary over httpx.MockTransport: auth flows, translation, retries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from reconciler import errors
+from reconciler.config.model import ConnecttoTeamsProvider, ContextSmsProvider
+from reconciler.model import endpoints
+from reconciler.providers import http
+from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
+from reconciler.providers.contextsms.client import ContextSmsClient, parse_expiry
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+        self.now = 1000.0
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def clock(self) -> float:
+        return self.now
+
+
+def c2t_client(handler: Handler, recorder: Recorder, **policy: Any) -> ConnecttoTeamsClient:
+    settings = ConnecttoTeamsProvider(
+        url="https://c2t.test",
+        clientId="id",
+        clientSecret="s3cret",
+        username="admin",
+        password="pw",
+        resellerId=54,
+    )
+    client = ConnecttoTeamsClient(
+        settings,
+        endpoints.ENDPOINTS,
+        http.Transport("https://c2t.test"),
+        retry=http.RetryPolicy(**policy),
+        sleep=recorder.sleep,
+        clock=recorder.clock,
+    )
+    client._http = httpx.AsyncClient(
+        base_url="https://c2t.test", transport=httpx.MockTransport(handler)
+    )
+    return client
+
+
+def token_answer(value: str, expires: int = 3600) -> httpx.Response:
+    return httpx.Response(
+        200,
+        json={
+            "access_token": value,
+            "token_type": "bearer",
+            "expires_in": expires,
+            "refresh_token": "r-" + value,
+        },
+    )
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+def test_token_is_fetched_once_and_reused() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            assert request.headers["authorization"] == "Basic aWQ6czNjcmV0"
+            assert b"grant_type=password" in request.content
+            return token_answer("t1")
+        seen.append(request.headers["authorization"])
+        return httpx.Response(200, json=[])
+
+    client = c2t_client(handler, Recorder())
+    run(client.op("listUsers", enterpriseId=78))
+    run(client.op("listGroups", enterpriseId=78))
+    assert seen == ["Bearer t1", "Bearer t1"]
+
+
+def test_refresh_before_expiry_and_reauth_once_on_401() -> None:
+    recorder = Recorder()
+    tokens = iter(["t1", "t2", "t3"])
+    grants: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            grants.append(request.content)
+            return token_answer(next(tokens))
+        if request.headers["authorization"] == "Bearer t2":
+            return httpx.Response(401, json={"error": "expired", "code": "UNAUTHORIZED"})
+        return httpx.Response(200, json=[])
+
+    client = c2t_client(handler, recorder)
+    run(client.op("listUsers", enterpriseId=78))
+    recorder.now += 3600 - 30  # inside the refresh margin
+    run(client.op("listUsers", enterpriseId=78))  # refresh -> t2 -> 401 -> password -> t3
+    assert b"grant_type=refresh_token" in grants[1]
+    assert b"grant_type=password" in grants[2]
+
+
+def test_persistent_401_is_unauthorized_without_a_loop() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        return httpx.Response(401, text="nope")
+
+    with pytest.raises(errors.Unauthorized):
+        run(c2t_client(handler, Recorder()).op("listUsers", enterpriseId=78))
+
+
+def test_bad_credentials_say_so_without_secrets() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"error": "invalid_client"})
+
+    with pytest.raises(errors.Unauthorized) as info:
+        run(c2t_client(handler, Recorder()).op("listUsers", enterpriseId=78))
+    assert "s3cret" not in str(info.value) and "pw" not in str(info.value).split()
+
+
+def test_vendor_errors_are_translated_once() -> None:
+    answers = {
+        "/sms/getSMSUsers/1": httpx.Response(
+            409, json={"error": "DID 1 is assigned to user x", "code": "DID_ALREADY_ASSIGNED"}
+        ),
+        "/sms/getSMSUsers/2": httpx.Response(
+            404, json={"error": "enterprise 2 not found", "code": "NOT_FOUND"}
+        ),
+        "/sms/getSMSUsers/3": httpx.Response(400, text="<html>Bad Request</html>"),
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        return answers[request.url.path]
+
+    client = c2t_client(handler, Recorder())
+    with pytest.raises(errors.Conflict) as conflict:
+        run(client.op("listUsers", enterpriseId=1))
+    assert (
+        str(conflict.value)
+        == "ConnecttoTeams listUsers: 409 DID_ALREADY_ASSIGNED: DID 1 is assigned to user x"
+    )
+    with pytest.raises(errors.NotFound):
+        run(client.op("listUsers", enterpriseId=2))
+    with pytest.raises(errors.Permanent, match=r"400: <html>Bad Request</html>"):
+        run(client.op("listUsers", enterpriseId=3))
+
+
+def test_retries_honour_retry_after_and_back_off() -> None:
+    recorder = Recorder()
+    answers = iter(
+        [
+            httpx.Response(
+                429,
+                headers={"Retry-After": "3"},
+                json={"error": "slow down", "code": "RATE_LIMITED"},
+            ),
+            httpx.Response(503, content=b""),
+            httpx.Response(200, json=[{"userId": "a"}]),
+        ]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return token_answer("t") if request.url.path == "/oauth/token" else next(answers)
+
+    result = run(
+        c2t_client(handler, recorder, initial=0.5, maximum=4).op("listUsers", enterpriseId=78)
+    )
+    assert result == [{"userId": "a"}]
+    assert recorder.sleeps[0] == 3
+    assert 0.5 <= recorder.sleeps[1] <= 4
+
+
+def test_retries_are_bounded_and_timeouts_are_transient() -> None:
+    recorder = Recorder()
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        calls += 1
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with pytest.raises(errors.Transient, match="timed out"):
+        run(c2t_client(handler, recorder, attempts=3).op("listUsers", enterpriseId=78))
+    assert calls == 3 and len(recorder.sleeps) == 2
+
+
+def test_writes_without_retry_fail_at_once() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return token_answer("t") if request.url.path == "/oauth/token" else httpx.Response(503)
+
+    with pytest.raises(errors.Transient):
+        run(c2t_client(handler, Recorder()).op("group", body={}, retry=False))
+
+
+def test_endpoint_overrides() -> None:
+    table = endpoints.resolve({"listUsers": "GET /sms/v2/users/{enterpriseId}"})
+    assert (table["listUsers"].method, table["listUsers"].path) == (
+        "GET",
+        "/sms/v2/users/{enterpriseId}",
+    )
+    with pytest.raises(errors.ConfigError, match="unknown operation; expected one of"):
+        endpoints.resolve({"listUser": "/x"})
+    with pytest.raises(errors.ConfigError, match=r"must use the placeholders \{enterpriseId\}"):
+        endpoints.resolve({"listUsers": "/sms/users"})
+
+
+def test_contextsms_expiry_parsing() -> None:
+    assert parse_expiry("2025-01-01T12:00:00.242875589") == pytest.approx(1735732800.242875589)
+    assert parse_expiry("2025-01-01T12:00:00") == 1735732800.0
+
+
+def test_contextsms_refreshes_on_401() -> None:
+    tokens = iter(["a1", "a2"])
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if request.url.path in ("/auth/login", "/auth/getaccesstoken"):
+            return httpx.Response(
+                200,
+                json={
+                    "accessToken": next(tokens),
+                    "refreshToken": "r",
+                    "expirationTimeInUTC": "2999-01-01T00:00:00.000000000",
+                },
+            )
+        if request.headers["authorization"] == "Bearer a1":
+            return httpx.Response(
+                401, json={"error": "Invalid or expired access token", "code": "UNAUTHORIZED"}
+            )
+        return httpx.Response(200, json=[])
+
+    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
+    client = ContextSmsClient(settings, http.Transport("https://csms.test"))
+    transport = httpx.MockTransport(handler)
+    client._http = httpx.AsyncClient(base_url="https://csms.test", transport=transport)
+    client._auth._http = httpx.AsyncClient(base_url="https://csms.test", transport=transport)
+    assert run(client.op("listMappings", enterpriseId="E0000090")) == []
+    assert paths == [
+        "/auth/login",
+        "/numbertomessageappmapping/enterprise/E0000090",
+        "/auth/getaccesstoken",
+        "/numbertomessageappmapping/enterprise/E0000090",
+    ]
