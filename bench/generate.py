@@ -120,6 +120,9 @@ providers:
                    username: api-admin, password: demo-password, resellerId: 54}
   contextsms: {url: sandbox, username: ops@csp.example, password: demo-password}
   connectel: {url: sandbox, token: demo-token}
+apply:
+  parallelism: 8
+  rateLimit: {connecttoteams: null, contextsms: null, connectel: null}
 sandbox:
   seed: sandbox-seed.yaml
 """

@@ -25,19 +25,21 @@ class Executor:
         self.plan = plan
         self.clients = clients
         self.on_event = on_event
-        self.slots = asyncio.Semaphore(parallelism)
+        self.parallelism = parallelism
         self.refs: dict[str, Any] = {}
         self.status: dict[str, Status] = {}
         self.reasons: dict[str, str] = {}
         self.started: set[str] = set()
         self.done = 0
+        self.changes = plan.changes  # computed once: a plan may hold thousands
+        self.total = len(self.changes)
 
     async def run(self) -> Report:
-        changes = self.plan.changes
+        changes = self.changes
         for phase in sorted({c.phase for ch in changes for c in ch.calls}):
             batch = [(ch, [c for c in ch.calls if c.phase == phase]) for ch in changes]
             batch = [(ch, calls) for ch, calls in batch if calls and self._runnable(ch)]
-            await asyncio.gather(*(self._calls(ch, calls) for ch, calls in batch))
+            await self._pool(batch)
             for change in changes:
                 if change.id not in self.status and all(c.phase <= phase for c in change.calls):
                     self._finish(change, "applied")
@@ -48,6 +50,16 @@ class Executor:
             for ch in changes
         )
         return Report(outcomes, self.clients.calls)
+
+    async def _pool(self, batch: list[tuple[Change, list[Call]]]) -> None:
+        """Run a phase with `parallelism` workers: calls in flight never exceed it."""
+        queue = iter(batch)
+
+        async def worker() -> None:
+            for change, calls in queue:
+                await self._calls(change, calls)
+
+        await asyncio.gather(*(worker() for _ in range(min(self.parallelism, len(batch)))))
 
     def _runnable(self, change: Change) -> bool:
         if change.id in self.status:
@@ -63,11 +75,10 @@ class Executor:
     async def _calls(self, change: Change, calls: list[Call]) -> None:
         if change.id not in self.started:
             self.started.add(change.id)
-            self.on_event(Event("start", change.id, self.done, len(self.plan.changes)))
+            self.on_event(Event("start", change.id, self.done, self.total))
         for call in calls:
             try:
-                async with self.slots:
-                    await self._call(call)
+                await self._call(call)
             except refs.Unresolved as exc:
                 self._finish(change, "skipped", f"needs {exc.args[0]}, which was not created")
                 return
@@ -121,7 +132,7 @@ class Executor:
         self.reasons[change.id] = reason
         self.done += 1
         outcome = Outcome(change.id, change.enterprise, status, reason)
-        self.on_event(Event("finish", change.id, self.done, len(self.plan.changes), outcome))
+        self.on_event(Event("finish", change.id, self.done, self.total, outcome))
 
 
 async def execute(plan: Plan, clients: Clients, *, parallelism: int, on_event: OnEvent) -> Report:

@@ -61,6 +61,7 @@ def command(
         if not as_json:
             click.echo(text.render(plan, color=color and sys.stdout.isatty()), nl=False)
         if not plan.changes:
+            _summary(Report((), 0), as_json, quiet=True)
             return exitcodes.OK
         if not yes and saved is None:
             _confirm(plan)
@@ -150,7 +151,7 @@ def _execute(
     return asyncio.run(run())
 
 
-def _summary(report: Report, as_json: bool) -> None:
+def _summary(report: Report, as_json: bool, quiet: bool = False) -> None:
     applied, failed, skipped = (report.count(s) for s in ("applied", "failed", "skipped"))
     if as_json:
         click.echo(
@@ -165,6 +166,8 @@ def _summary(report: Report, as_json: bool) -> None:
                 sort_keys=True,
             )
         )
+        return
+    if quiet:
         return
     for outcome in report.outcomes:
         if outcome.status != "applied":

@@ -89,7 +89,9 @@ def read_live(workspace: Workspace, asgi_app: Any = None) -> LiveRead:
     need_c2t = any(e.connecttoteams is not None for e in desired)
     need_csms = any(e.contextsms is not None for e in desired)
 
-    async def run() -> LiveRead:
+    result: list[LiveRead] = []
+
+    async def run() -> None:
         async with factory.clients(
             workspace.config, need_c2t=need_c2t, need_csms=need_csms, asgi_app=asgi_app
         ) as clients:
@@ -99,6 +101,9 @@ def read_live(workspace: Workspace, asgi_app: Any = None) -> LiveRead:
             reseller = (
                 await clients.connecttoteams.reseller_id() if clients.connecttoteams else None
             )
-            return LiveRead(found, clients.endpoints, reseller, clients.calls)
+            result.append(LiveRead(found, clients.endpoints, reseller, clients.calls))
 
-    return asyncio.run(run())
+    # The result is passed out of band: asyncio.run's SIGINT bookkeeping formats the repr
+    # of its main task, which for a large tenant would be the whole live state (~1 s).
+    asyncio.run(run())
+    return result[0]

@@ -93,18 +93,41 @@ class VendorClient:
 
         if not retry:
             return await attempt()
-        return await self.retrying()(attempt)
+        try:  # the common case: no failure, no retry machinery
+            return await attempt()
+        except errors.Transient as first:
+            failure = first
+        return await self.retrying(failure)(attempt)
 
-    def retrying(self) -> tenacity.AsyncRetrying:
-        """The retry loop for transient failures: bounded attempts, a deadline, backoff."""
+    def retrying(self, failure: errors.Transient | None = None) -> tenacity.AsyncRetrying:
+        """The retry loop for transient failures: bounded attempts, a deadline, backoff.
+
+        With `failure`, one attempt has already failed with it: the loop waits first and
+        allows one attempt fewer.
+        """
+        attempts = self._retry.attempts - (1 if failure else 0)
+        before: Any = None
+        if failure is not None:
+            delay = self._first_wait(failure)
+
+            async def before(state: tenacity.RetryCallState) -> None:
+                if state.attempt_number == 1:
+                    await (self._sleep or asyncio.sleep)(delay)
+
         return tenacity.AsyncRetrying(
-            stop=tenacity.stop_after_attempt(self._retry.attempts)
+            stop=tenacity.stop_after_attempt(max(attempts, 1))
             | tenacity.stop_after_delay(self._retry.deadline),
+            before=before or tenacity.before_nothing,
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(errors.Transient),
             reraise=True,
             sleep=self._sleep or asyncio.sleep,
         )
+
+    def _first_wait(self, failure: errors.Transient) -> float:
+        if isinstance(failure, errors.RateLimited) and failure.retry_after is not None:
+            return min(failure.retry_after, self._retry.deadline)
+        return self._retry.initial
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

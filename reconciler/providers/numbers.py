@@ -7,10 +7,21 @@ import functools
 import phonenumbers
 
 
-@functools.lru_cache(maxsize=65536)
 def from_parts(country_code: str, national: str) -> str:
-    """('1', '2025550101') -> '+12025550101'."""
-    parsed = phonenumbers.parse(f"+{country_code}{national}", None)
+    """('1', '2025550101') -> '+12025550101'.
+
+    The inventory gives the country code and the national significant number apart, so
+    E.164 is their concatenation; anything else (spaces, a trunk prefix) goes through
+    phonenumbers.
+    """
+    if country_code.isdigit() and national.isdigit() and not national.startswith("0"):
+        return f"+{country_code}{national}"
+    return _parse(f"+{country_code}{national}")
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse(text: str) -> str:
+    parsed = phonenumbers.parse(text, None)
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
@@ -20,8 +31,7 @@ def from_did(did: str) -> str:
     digits = did.lstrip("+")
     if len(digits) == 10:
         return from_parts("1", digits)
-    parsed = phonenumbers.parse("+" + digits, None)
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return _parse("+" + digits)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -20,6 +20,7 @@ Box = Annotated[Sandbox, Depends(sandbox)]
 
 @router.get("/requests")
 async def requests(box: Box) -> list[dict[str, Any]]:
+    box.store.flush_log()
     with box.store.transaction() as db:
         rows = db.execute("SELECT * FROM request_log ORDER BY seq").fetchall()
     return [
@@ -37,6 +38,7 @@ async def requests(box: Box) -> list[dict[str, Any]]:
 
 @router.delete("/requests")
 async def clear_requests(box: Box) -> Response:
+    box.store.flush_log()
     with box.store.transaction() as db:
         db.execute("DELETE FROM request_log")
     return Response(status_code=204)

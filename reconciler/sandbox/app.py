@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import pathlib
 import random
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -43,10 +46,19 @@ def create_app(
     if store.is_empty():
         store.reset(seedmod.load(seed_path))
     box.faults.set(faults or [], box.clock.now())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.flush_log()
+
+    # In-process use has no lifespan: write the buffered request log when the process ends.
+    atexit.register(store.flush_log)
     app = FastAPI(
         title="reconciler sandbox",
         description="Emulator of the ConnecttoTeams, ContextSMS and Connectel APIs.",
         version="1",
+        lifespan=lifespan,
     )
     app.state.sandbox = box
     for module in (connecttoteams, contextsms, connectel, admin):

@@ -21,10 +21,11 @@ def issue(store: Store, clock: Clock, api: str, kind: str, subject: str, ttl: fl
     value = secrets.token_urlsafe(24)
     now = clock.now()
     with store.transaction() as db:
-        db.execute(
+        cursor = db.execute(
             "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)",
             (value, api, kind, subject, now, now + ttl),
         )
+        store.tokens[value] = (cursor.lastrowid or 0, api, kind, subject, now + ttl)
     return Token(value, subject, now + ttl)
 
 
@@ -39,14 +40,20 @@ def check(store: Store, clock: Clock, api: str, header: str | None, watermark: i
 
 
 def lookup(store: Store, clock: Clock, api: str, kind: str, value: str, watermark: int = 0) -> str:
-    with store.transaction() as db:
-        row = db.execute(
-            "SELECT rowid, subject, expires FROM tokens WHERE token = ? AND api = ? AND kind = ?",
-            (value, api, kind),
-        ).fetchone()
-    if row is None or row["expires"] <= clock.now() or row["rowid"] <= watermark:
+    cached = store.tokens.get(value)
+    if cached is None:  # issued before a restart
+        with store.transaction() as db:
+            row = db.execute(
+                "SELECT rowid, api, kind, subject, expires FROM tokens WHERE token = ?", (value,)
+            ).fetchone()
+        if row is None:
+            raise errors.unauthorized()
+        cached = (row[0], row[1], row[2], row[3], row[4])
+        store.tokens[value] = cached
+    rowid, token_api, token_kind, subject, expires = cached
+    if (token_api, token_kind) != (api, kind) or expires <= clock.now() or rowid <= watermark:
         raise errors.unauthorized()
-    return str(row["subject"])
+    return subject
 
 
 def watermark(store: Store) -> int:
@@ -56,5 +63,6 @@ def watermark(store: Store) -> int:
 
 
 def revoke(store: Store, value: str) -> None:
+    store.tokens.pop(value, None)
     with store.transaction() as db:
         db.execute("DELETE FROM tokens WHERE token = ?", (value,))

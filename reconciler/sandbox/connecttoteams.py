@@ -93,7 +93,7 @@ class GroupMembers(_Body):
     smsMembers: list[Annotated[str, Field(min_length=1, max_length=320)]]
 
 
-def reseller(request: Request, box: Annotated[Sandbox, Depends(sandbox)]) -> int:
+async def reseller(request: Request, box: Annotated[Sandbox, Depends(sandbox)]) -> int:
     """The reseller id of the bearer token's user (401 without a valid token)."""
     watermark = request.scope.get("state", {}).get("token_watermark", 0)
     username = auth.check(
@@ -173,7 +173,7 @@ async def new_enterprise(body: NewEnterprise, box: Box, reseller_id: Reseller) -
     with box.store.transaction() as db:
         enterprise_id = box.store.next_id("c2t.enterprise")
         db.execute(
-            "INSERT INTO c2t_enterprise VALUES (?, ?, ?, ?, ?, 1, '[]')",
+            "INSERT INTO c2t_enterprise VALUES (?, ?, ?, ?, ?, 1)",
             (
                 enterprise_id,
                 body.enterpriseName,
@@ -272,8 +272,10 @@ def _sms_enterprise(db: sqlite3.Connection, enterprise_id: int, reseller_id: int
     return row
 
 
-def _in_scope(row: sqlite3.Row, user: str) -> None:
-    if user not in json.loads(row["teams_users"]):
+def _in_scope(db: sqlite3.Connection, row: sqlite3.Row, user: str) -> None:
+    if not db.execute(
+        "SELECT 1 FROM c2t_teams_user WHERE enterprise_id = ? AND user_id = ?", (row["id"], user)
+    ).fetchone():
         raise errors.ApiError(
             404,
             "USER_NOT_IN_SCOPE",
@@ -319,7 +321,7 @@ async def enable_user(body: EnableUser, box: Box, reseller_id: Reseller) -> Resp
     with box.store.transaction() as db:
         row = _sms_enterprise(db, body.enterpriseId, reseller_id)
         if body.enable:
-            _in_scope(row, body.userId)
+            _in_scope(db, row, body.userId)
             db.execute(
                 "INSERT OR REPLACE INTO c2t_sms_user VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
                 (
@@ -377,7 +379,7 @@ async def create_group(body: GroupBody, box: Box, reseller_id: Reseller) -> dict
             return _group_json(db, group, created=False) | {"deleteGroup": True}
         name = body.groupName or group["name"]
         owner = body.groupOwner or group["owner"]
-        _in_scope(row, owner)
+        _in_scope(db, row, owner)
         if name != group["name"]:
             _unique_name(db, body.enterpriseId, name)
         db.execute(
@@ -392,7 +394,7 @@ def _new_group(
 ) -> dict[str, Any]:
     if not body.groupName or not body.groupOwner:
         raise errors.bad_request("groupName and groupOwner are required to create a group")
-    _in_scope(row, body.groupOwner)
+    _in_scope(db, row, body.groupOwner)
     _unique_name(db, body.enterpriseId, body.groupName)
     group_id = box.store.next_id("c2t.group")
     db.execute(
@@ -489,7 +491,7 @@ def _members_change(body: GroupMembers, box: Sandbox, reseller_id: int, *, add: 
         changed = 0
         for member in body.smsMembers:
             if add:
-                _in_scope(row, member)
+                _in_scope(db, row, member)
                 changed += db.execute(
                     "INSERT OR IGNORE INTO c2t_group_member VALUES (?, ?)", (group["id"], member)
                 ).rowcount

@@ -28,6 +28,6 @@ class Sandbox:
         return seedmod.load(self.seed_path)
 
 
-def sandbox(request: Request) -> Sandbox:
+async def sandbox(request: Request) -> Sandbox:
     value: Sandbox = request.app.state.sandbox
     return value

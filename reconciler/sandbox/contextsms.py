@@ -94,7 +94,7 @@ class Email(_Body):
     email: Text
 
 
-def user(request: Request, box: Box) -> str:
+async def user(request: Request, box: Box) -> str:
     """The CSP id of the bearer token's user (401 without a valid token)."""
     watermark = request.scope.get("state", {}).get("token_watermark", 0)
     username = auth.check(

@@ -112,11 +112,8 @@ class SandboxMiddleware:
         return await _run(self.app, scope, receive, send)
 
     def _log(self, scope: Scope, status: int, body: Any) -> None:
-        with self.sandbox.store.transaction() as db:
-            db.execute(
-                "INSERT INTO request_log (api, method, path, status, body) VALUES (?, ?, ?, ?, ?)",
-                (api_of(scope["path"]), scope["method"], scope["path"], status, json.dumps(body)),
-            )
+        entry = (api_of(scope["path"]), scope["method"], scope["path"], status, json.dumps(body))
+        self.sandbox.store.log(entry)
 
 
 async def _run(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int:

@@ -29,8 +29,9 @@ CREATE TABLE IF NOT EXISTS request_log (
   body TEXT);
 CREATE TABLE IF NOT EXISTS c2t_enterprise (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, reseller_id INTEGER NOT NULL,
-  services TEXT NOT NULL, settings TEXT NOT NULL, app_synced INTEGER NOT NULL,
-  teams_users TEXT NOT NULL);
+  services TEXT NOT NULL, settings TEXT NOT NULL, app_synced INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS c2t_teams_user (
+  enterprise_id INTEGER NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (enterprise_id, user_id));
 CREATE TABLE IF NOT EXISTS c2t_number (
   id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, e164 TEXT NOT NULL UNIQUE,
   country_code TEXT NOT NULL, national TEXT NOT NULL, did TEXT NOT NULL,
@@ -97,8 +98,16 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         self._db.executescript(SCHEMA)
+        # Read-mostly data kept in memory in front of SQLite (which stays the truth):
+        # every request reads its settings and checks its token.
+        self._meta: dict[str, Any] = {}
+        self._log: list[tuple[Any, ...]] = []
+        self._closed = False
+        self.tokens: dict[str, tuple[int, str, str, str, float]] = {}
 
     def close(self) -> None:
+        self.flush_log()
+        self._closed = True
         self._db.close()
 
     @contextlib.contextmanager
@@ -124,6 +133,25 @@ class Store:
             finally:
                 self._depth = 0
 
+    LOG_BATCH = 200
+
+    def log(self, entry: tuple[Any, ...]) -> None:
+        """Append to the request log; written in batches, and before anything reads it."""
+        self._log.append(entry)
+        if len(self._log) >= self.LOG_BATCH:
+            self.flush_log()
+
+    def flush_log(self) -> None:
+        with self._lock:
+            entries, self._log = self._log, []
+            if entries and not self._closed:
+                with self.transaction() as db:
+                    db.executemany(
+                        "INSERT INTO request_log (api, method, path, status, body)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        entries,
+                    )
+
     def is_empty(self) -> bool:
         with self.transaction() as db:
             return bool(db.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 0)
@@ -136,18 +164,26 @@ class Store:
             return int(value)
 
     def get_meta(self, key: str, default: Any = None) -> Any:
-        with self.transaction() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-            return json.loads(row[0]) if row else default
+        if key not in self._meta:
+            with self.transaction() as db:
+                row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return default
+            self._meta[key] = json.loads(row[0])
+        return self._meta[key]
 
     def set_meta(self, key: str, value: Any) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value))
             )
+        self._meta[key] = json.loads(json.dumps(value))
 
     def reset(self, seed: seedmod.Seed) -> None:
         """Drop everything and load `seed`."""
+        self._meta.clear()
+        self.tokens.clear()
+        self._log.clear()
         with self.transaction() as db:
             for table in TABLES:
                 db.execute(f"DELETE FROM {table}")
@@ -183,7 +219,7 @@ def _load_seed(store: Store, db: sqlite3.Connection, seed: seedmod.Seed) -> None
     for enterprise in c2t.enterprises:
         max_enterprise = max(max_enterprise, enterprise.enterpriseId)
         db.execute(
-            "INSERT INTO c2t_enterprise VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO c2t_enterprise VALUES (?, ?, ?, ?, ?, ?)",
             (
                 enterprise.enterpriseId,
                 enterprise.enterpriseName,
@@ -191,8 +227,11 @@ def _load_seed(store: Store, db: sqlite3.Connection, seed: seedmod.Seed) -> None
                 json.dumps(enterprise.services),
                 json.dumps({"allowExternalNumbers": False, "restrictAdminAccess": False}),
                 int(enterprise.appSynced),
-                json.dumps(enterprise.teamsUsers),
             ),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO c2t_teams_user VALUES (?, ?)",
+            [(enterprise.enterpriseId, user) for user in enterprise.teamsUsers],
         )
         for number in enterprise.numbers:
             country, national, did = did_of(number.number)
