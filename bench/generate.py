@@ -59,7 +59,13 @@ def build(users: int, groups: int, members: int) -> tuple[dict[str, object], dic
         "metadata": {"name": "large-enterprise", "labels": {"tier": "bench"}},
         "spec": {
             "connecttoteams": {"enterpriseName": "Large Enterprise", "services": ["PBX", "SMS"]},
-            "contextsms": {"cspId": "CSP0000003", "name": "Large Enterprise"},
+            "contextsms": {
+                "cspId": "CSP0000003",
+                "name": "Large Enterprise",
+                "contact": "Bench Admin",
+                "number": "+12025550143",
+                "email": "admin@large.example.com",
+            },
             "smsUsers": sms_users,
             "smsGroups": sms_groups,
             "mappings": mappings,

@@ -79,9 +79,9 @@ class ContextSmsEnterprise(Frozen):
     cspId: Annotated[StrictStr, Field(pattern=r"^CSP[0-9]{7}$")]
     name: Annotated[StrictStr, Field(min_length=1)]
     enterpriseId: Annotated[StrictStr, Field(pattern=r"^E[0-9]{7}$")] | None = None
-    contact: StrictStr | None = None
-    number: types.E164 | None = None
-    email: types.Email | None = None
+    contact: Annotated[StrictStr, Field(min_length=1)]  # required by POST /enterprise/{cspId}
+    number: types.E164
+    email: types.Email
 
 
 class Policy(Frozen):

@@ -6,7 +6,7 @@ Every function returns a `Call`; ids not known before apply are `{"$ref": ...}` 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from reconciler.model import kinds
 from reconciler.model.endpoints import CONTEXTSMS, Endpoint
@@ -32,28 +32,10 @@ class Compiler:
         self.reseller_id = reseller_id
 
     def _c2t(self, operation: str, phase: int, body: Any = None, **params: Any) -> Call:
-        endpoint = self.endpoints[operation]
-        return Call(
-            api="connecttoteams",
-            operation=operation,
-            method=endpoint.method,
-            path=endpoint.path,
-            pathParams=params,
-            body=body,
-            phase=phase,
-        )
+        return _call("connecttoteams", self.endpoints[operation], operation, phase, body, params)
 
     def _csms(self, operation: str, phase: int, body: Any = None, **params: Any) -> Call:
-        endpoint = CONTEXTSMS[operation]
-        return Call(
-            api="contextsms",
-            operation=operation,
-            method=endpoint.method,
-            path=endpoint.path,
-            pathParams=params,
-            body=body,
-            phase=phase,
-        )
+        return _call("contextsms", CONTEXTSMS[operation], operation, phase, body, params)
 
     # --- enterprises ---------------------------------------------------------------------
 
@@ -184,3 +166,22 @@ class Compiler:
 
     def delete_mapping(self, mapping_id: str) -> Call:
         return self._csms("deleteMapping", phases.MAPPINGS_DELETE, mappingId=mapping_id)
+
+
+def _call(
+    api: Literal["connecttoteams", "contextsms"],
+    endpoint: Endpoint,
+    operation: str,
+    phase: int,
+    body: Any,
+    params: dict[str, Any],
+) -> Call:
+    return Call(
+        api=api,
+        operation=operation,
+        method=endpoint.method,
+        path=endpoint.path,
+        pathParams=params,
+        body=body,
+        phase=phase,
+    )

@@ -83,8 +83,8 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     field = ".".join(location) or "body"
     kind = first.get("type", "")
     message = (
-        f"missing field '{field}'"
+        f"Missing required field '{field}'"
         if kind == "missing"
-        else f"invalid field '{field}': {first.get('msg', '')}"
+        else f"Invalid field '{field}': {first.get('msg', '')}"
     )
     return await _api_error(request, errors.bad_request(message))

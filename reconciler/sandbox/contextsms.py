@@ -66,10 +66,12 @@ class EditCsp(_Body):
 
 
 class NewEnterprise(_Body):
+    """All four are required (the vendor guide's field table)."""
+
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    contact: Text | None = None
-    number: Text | None = None
-    email: Text | None = None
+    contact: Annotated[str, Field(min_length=1, max_length=500)]
+    number: Text
+    email: Text
 
 
 class NewMapping(_Body):
@@ -222,8 +224,7 @@ async def new_enterprise(
     cspId: Text, body: NewEnterprise, box: Box, user_csp: CspOfUser
 ) -> dict[str, Any]:
     _permitted(cspId, user_csp)
-    if body.number:
-        _e164(body.number)
+    _e164(body.number)
     now = int(box.clock.now() * 1000)
     with box.store.transaction() as db:
         _csp(db, cspId)
@@ -318,7 +319,9 @@ async def add_mapping(
 
 def _unmapped(db: sqlite3.Connection, number: str) -> None:
     if db.execute("SELECT 1 FROM csms_mapping WHERE phone = ?", (number,)).fetchone():
-        raise errors.conflict("DUPLICATE_MAPPING", f"{number} is already mapped")
+        raise errors.conflict(
+            "DUPLICATE_MAPPING", f"Phone number {number} is already mapped to another enterprise"
+        )
 
 
 @router.get("/numbertomessageappmapping/enterprise/{enterpriseId}")

@@ -6,6 +6,7 @@ response can be swallowed after the handler committed (`dropAfterCommitRate`).
 
 from __future__ import annotations
 
+import datetime
 import json
 import urllib.parse
 from typing import Any
@@ -31,6 +32,19 @@ SECRET_KEYS = {
 def api_of(path: str) -> str | None:
     first = path.lstrip("/").split("/", 1)[0]
     return first if first in APIS else None
+
+
+def _server_error(scope: Scope, sandbox: Sandbox) -> dict[str, Any]:
+    """An injected 5xx in the vendor's own shape (ContextSMS adds requestId and timestamp)."""
+    message = "Service unavailable (injected fault)"
+    if api_of(scope["path"]) == "contextsms":
+        when = datetime.datetime.fromtimestamp(sandbox.clock.now(), datetime.UTC)
+        return {
+            "error": message,
+            "requestId": f"req-{sandbox.rng.getrandbits(32):08x}",
+            "timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    return {"error": message, "code": "UNAVAILABLE"}
 
 
 def mask(value: Any) -> Any:
@@ -98,8 +112,7 @@ class SandboxMiddleware:
             )
             return 429
         if rule.errorRate and sandbox.rng.random() < rule.errorRate:
-            body = {"error": "Service unavailable (injected fault)", "code": "UNAVAILABLE"}
-            await _answer(send, rule.errorStatus, body)
+            await _answer(send, rule.errorStatus, _server_error(scope, sandbox))
             return rule.errorStatus
         if rule.dropAfterCommitRate and sandbox.rng.random() < rule.dropAfterCommitRate:
 

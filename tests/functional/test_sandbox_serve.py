@@ -136,7 +136,9 @@ def test_state_survives_a_restart_and_reset_starts_over(tmp_path: pathlib.Path) 
         ).json()
         headers = {"Authorization": f"Bearer {login['accessToken']}"}
         http.post(
-            "/contextsms/api/v2/enterprise/CSP0000003", json={"name": "Kept"}, headers=headers
+            "/contextsms/api/v2/enterprise/CSP0000003",
+            json={"name": "Kept", "contact": "Ann", "number": "+12025550143", "email": "ann@x.com"},
+            headers=headers,
         )
     stop(served)
     served = start(db)

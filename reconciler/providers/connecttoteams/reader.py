@@ -8,9 +8,8 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
-from reconciler import errors
 from reconciler.model import kinds, live, state
-from reconciler.providers import numbers
+from reconciler.providers import matching, numbers
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
 
 SETTINGS = ("allowExternalNumbers", "restrictAdminAccess", "userLimit")
@@ -53,22 +52,17 @@ async def _none() -> None:
 def _match(enterprise: state.Enterprise, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     section = enterprise.connecttoteams
     assert section is not None
-    if section.enterpriseId is not None:
-        pinned = [r for r in rows if r.get("enterpriseId") == section.enterpriseId]
-        if not pinned:
-            raise errors.PlanError(
-                f"enterprise '{enterprise.name}': spec.connecttoteams.enterpriseId "
-                f"{section.enterpriseId} does not exist for this reseller: fix or remove the pin"
-            )
-        return pinned[0]
-    named = [r for r in rows if r.get("enterpriseName") == section.enterpriseName]
-    if len(named) > 1:
-        ids = ", ".join(str(r.get("enterpriseId")) for r in named)
-        raise errors.PlanError(
-            f"enterprise '{enterprise.name}': {len(named)} ConnecttoTeams enterprises are named "
-            f"'{section.enterpriseName}' (ids {ids}): pin one with spec.connecttoteams.enterpriseId"
-        )
-    return named[0] if named else None
+    return matching.match(
+        rows,
+        enterprise=enterprise.name,
+        pin=section.enterpriseId,
+        name=section.enterpriseName,
+        id_field="enterpriseId",
+        name_field="enterpriseName",
+        platform="ConnecttoTeams",
+        section="connecttoteams",
+        scope="for this reseller",
+    )
 
 
 async def _enterprise(client: ConnecttoTeamsClient, row: dict[str, Any]) -> Found:

@@ -9,6 +9,7 @@ from typing import Any
 
 from reconciler import errors
 from reconciler.model import kinds, live, state
+from reconciler.providers import matching
 from reconciler.providers.contextsms.client import ContextSmsClient
 
 
@@ -49,25 +50,17 @@ def _match(
 ) -> dict[str, Any] | None:
     section = enterprise.contextsms
     assert section is not None
-    rows = [r for r in rows_by_csp[section.cspId] if not r.get("deleted")]
-    if section.enterpriseId is not None:
-        pinned = [r for r in rows if r.get("enterpriseId") == section.enterpriseId]
-        if not pinned:
-            raise errors.PlanError(
-                f"enterprise '{enterprise.name}': spec.contextsms.enterpriseId "
-                f"{section.enterpriseId} does not exist under {section.cspId}: "
-                "fix or remove the pin"
-            )
-        return pinned[0]
-    named = [r for r in rows if r.get("name") == section.name]
-    if len(named) > 1:
-        ids = ", ".join(str(r.get("enterpriseId")) for r in named)
-        raise errors.PlanError(
-            f"enterprise '{enterprise.name}': {len(named)} ContextSMS enterprises under "
-            f"{section.cspId} are named '{section.name}' ({ids}): pin one with "
-            "spec.contextsms.enterpriseId"
-        )
-    return named[0] if named else None
+    return matching.match(
+        [r for r in rows_by_csp[section.cspId] if not r.get("deleted")],
+        enterprise=enterprise.name,
+        pin=section.enterpriseId,
+        name=section.name,
+        id_field="enterpriseId",
+        name_field="name",
+        platform="ContextSMS",
+        section="contextsms",
+        scope=f"under {section.cspId}",
+    )
 
 
 async def _enterprise(
@@ -99,9 +92,9 @@ async def _enterprise(
         cspId=desired.cspId,
         name=str(row.get("name")),
         enterpriseId=enterprise_id,
-        contact=row.get("contact"),
-        number=row.get("number"),
-        email=row.get("email"),
+        contact=str(row.get("contact") or ""),
+        number=str(row.get("number") or ""),
+        email=str(row.get("email") or ""),
     )
     return Found(facts, section, mappings, _payment(email, paid))
 

@@ -17,10 +17,10 @@ EXPECTED = {
     "bad-email": (
         1,
         "{file}: document 1 (Enterprise acme):\n"
-        "  {file}:12:12: spec.contextsms.email: 'billing.acme.com' is not a valid email address: An email address must have an @-sign.\n"
-        "  {file}:14:15: spec.smsUsers[0].userId: 'alice@' is not a valid email address: There must be something after the @-sign.\n"
-        "  {file}:17:14: spec.smsGroups[0].owner: '@acme.com' is not a valid email address: There must be something before the @-sign.\n"
-        "  {file}:18:31: spec.smsGroups[0].members[1]: 'carol at acme.com' is not a valid email address: An email address must have an @-sign.\n"
+        "  {file}:14:12: spec.contextsms.email: 'billing.acme.com' is not a valid email address: An email address must have an @-sign.\n"
+        "  {file}:16:15: spec.smsUsers[0].userId: 'alice@' is not a valid email address: There must be something after the @-sign.\n"
+        "  {file}:19:14: spec.smsGroups[0].owner: '@acme.com' is not a valid email address: There must be something before the @-sign.\n"
+        "  {file}:20:31: spec.smsGroups[0].members[1]: 'carol at acme.com' is not a valid email address: An email address must have an @-sign.\n"
         "validation failed: 4 problems\n",
     ),
     "bad-metadata-name": (
@@ -62,7 +62,7 @@ EXPECTED = {
     "duplicate-mapping": (
         1,
         "{file}: document 1 (Enterprise acme):\n"
-        "  {file}:14:21: spec.mappings[1].phoneNumber: duplicate mapping '+12025550110': already defined at spec.mappings[0] ({file}:13:7)\n"
+        "  {file}:17:21: spec.mappings[1].phoneNumber: duplicate mapping '+12025550110': already defined at spec.mappings[0] ({file}:16:7)\n"
         "validation failed: 1 problem\n",
     ),
     "duplicate-member": (
@@ -87,7 +87,7 @@ EXPECTED = {
     "messaging-app-type-not-teams": (
         1,
         "{file}: document 1 (Enterprise acme):\n"
-        "  {file}:11:25: spec.mappings[0].messagingAppType: messagingAppType must be 'Teams' (the only messaging app ContextSMS maps numbers to), got 'Slack'\n"
+        "  {file}:14:25: spec.mappings[0].messagingAppType: messagingAppType must be 'Teams' (the only messaging app ContextSMS maps numbers to), got 'Slack'\n"
         "validation failed: 1 problem\n",
     ),
     "missing-required-field": (

@@ -49,7 +49,13 @@ def enterprise(
         connecttoteams=kinds.ConnecttoTeamsEnterprise(
             enterpriseName=name.title(), services=("PBX", "SMS")
         ),
-        contextsms=kinds.ContextSmsEnterprise(cspId="CSP0000003", name=name.title())
+        contextsms=kinds.ContextSmsEnterprise(
+            cspId="CSP0000003",
+            name=name.title(),
+            contact="Ann",
+            number="+12025550143",
+            email="ann@x.com",
+        )
         if csms
         else None,
         users={u.userId: u for u in users},

@@ -95,7 +95,10 @@ def test_fault_rules_are_validated(client: TestClient) -> None:
 def test_state_survives_a_restart(db: pathlib.Path, clock: FakeClock) -> None:
     with TestClient(create_app(db, SEED, clock=clock)) as client:
         csms = Api(client, "/contextsms/api/v2", csms_token(client))
-        csms.post("/enterprise/CSP0000003", {"name": "Persisted"})
+        csms.post(
+            "/enterprise/CSP0000003",
+            {"name": "Persisted", "contact": "Ann", "number": "+12025550143", "email": "ann@x.com"},
+        )
     with TestClient(create_app(db, SEED, clock=clock)) as client:
         csms = Api(client, "/contextsms/api/v2", csms_token(client))
         assert csms.get("/enterprise/getenterprise/E0000090").json()["name"] == "Persisted"

@@ -152,7 +152,10 @@ def test_unknown_token_and_request(client: TestClient) -> None:
 
 
 def test_mapped_number_reaches_the_teams_app(client: TestClient, csms: Api) -> None:
-    enterprise = csms.post("/enterprise/CSP0000003", {"name": "X"}).json()["enterpriseId"]
+    enterprise = csms.post(
+        "/enterprise/CSP0000003",
+        {"name": "X", "contact": "Ann", "number": "+12025550143", "email": "ann@x.com"},
+    ).json()["enterpriseId"]
     csms.post(
         f"/mapping/add/{enterprise}",
         {

@@ -169,7 +169,10 @@ class TestEnterprises:
 
     def test_missing_field_is_400_naming_it(self, c2t: Api) -> None:
         answer = c2t.post("/reseller/newEnterprise", {"resellerId": 54})
-        assert answer.json() == {"error": "missing field 'enterpriseName'", "code": "BAD_REQUEST"}
+        assert answer.json() == {
+            "error": "Missing required field 'enterpriseName'",
+            "code": "BAD_REQUEST",
+        }
 
 
 class TestSmsUsers:

@@ -211,3 +211,17 @@ def test_stripe_webhook_rejects_bad_signatures(client: TestClient, clock: FakeCl
         assert (answer.status_code, answer.json()["error"]) == (400, "Invalid webhook payload")
     v0_only = sign(raw, "whsec_demo", stamp).replace("v1=", "v0=")
     assert webhook(client, event, v0_only).status_code == 400
+
+
+def test_enterprise_fields_are_required_as_the_guide_says(csms: Api) -> None:
+    answer = csms.post("/enterprise/CSP0000003", {"name": "No contact"})
+    assert answer.json() == {"error": "Missing required field 'contact'", "code": "BAD_REQUEST"}
+
+
+def test_injected_5xx_has_the_contextsms_shape(client: TestClient, csms: Api) -> None:
+    client.put(
+        "/_sandbox/faults", json=[{"route": "/contextsms/*", "errorRate": 1.0, "errorStatus": 500}]
+    )
+    answer = csms.get("/csp/enterprises/CSP0000003")
+    assert answer.status_code == 500
+    assert set(answer.json()) == {"error", "requestId", "timestamp"}

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reconciler.errors import PlanError
+from reconciler.providers.matching import match
+
+ROWS = [
+    {"enterpriseId": 78, "enterpriseName": "Acme"},
+    {"enterpriseId": 79, "enterpriseName": "Twin"},
+    {"enterpriseId": 80, "enterpriseName": "Twin"},
+]
+
+
+def find(pin: Any, name: str) -> dict[str, Any] | None:
+    return match(
+        ROWS,
+        enterprise="acme",
+        pin=pin,
+        name=name,
+        id_field="enterpriseId",
+        name_field="enterpriseName",
+        platform="ConnecttoTeams",
+        section="connecttoteams",
+        scope="for this reseller",
+    )
+
+
+def test_by_name_by_pin_and_absent() -> None:
+    assert find(None, "Acme") == ROWS[0]
+    assert find(80, "Renamed") == ROWS[2]
+    assert find(None, "New") is None
+
+
+def test_missing_pin_and_ambiguous_name() -> None:
+    with pytest.raises(
+        PlanError, match=r"spec.connecttoteams.enterpriseId 81 does not exist for this reseller"
+    ):
+        find(81, "Acme")
+    with pytest.raises(PlanError) as info:
+        find(None, "Twin")
+    assert str(info.value) == (
+        "enterprise 'acme': 2 ConnecttoTeams enterprises for this reseller are named 'Twin' "
+        "(ids 79, 80): pin one with spec.connecttoteams.enterpriseId"
+    )
