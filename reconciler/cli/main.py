@@ -24,6 +24,7 @@ COMMANDS = {
     "validate": "reconciler.cli.validate:command",
     "plan": "reconciler.cli.plan:command",
     "apply": "reconciler.cli.apply:command",
+    "numbers": "reconciler.cli.numbers:command",
     "schema": "reconciler.cli.schema:command",
     "sandbox": "reconciler.cli.sandbox:group",
 }

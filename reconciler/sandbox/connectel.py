@@ -296,7 +296,7 @@ def routes_of(db: sqlite3.Connection, number: str) -> list[dict[str, Any]]:
         " FROM c2t_number n LEFT JOIN c2t_group g"
         " ON n.assignee_type = 'SMS_GROUP' AND g.id = CAST(n.assignee_id AS INTEGER)"
         " WHERE n.e164 = ? AND n.sms = 1 AND n.carrier IS NOT NULL"
-        " AND n.assignee_type IN ('USER', 'SMS_GROUP')",
+        " AND n.assignee_type IN ('USER', 'SMS_GROUP') AND n.services = '[\"SMS\"]'",
         (number,),
     ).fetchone()
     if row is not None:

@@ -25,6 +25,7 @@ router = APIRouter(prefix="/connecttoteams", tags=["connecttoteams"])
 Id = Annotated[int, Field(ge=-(2**62), le=2**62)]
 PathId = Annotated[int, Path(ge=0, le=2**62)]
 SERVICES = ("PBX", "SMS", "CALLAPP")
+SMS_HELD = "services = '[\"SMS\"]'"  # an SMS assignment, not a user's PBX or CallApp number
 
 
 class _Body(BaseModel):
@@ -340,8 +341,9 @@ async def enable_user(body: EnableUser, box: Box, reseller_id: Reseller) -> Resp
                 (body.enterpriseId, body.userId),
             )
             released = db.execute(
-                "UPDATE c2t_number SET assignee_type = NULL, assignee_id = NULL"
-                " WHERE enterprise_id = ? AND assignee_type = 'USER' AND assignee_id = ?",
+                "UPDATE c2t_number SET assignee_type = NULL, assignee_id = NULL, services = '[]'"
+                " WHERE enterprise_id = ? AND assignee_type = 'USER' AND assignee_id = ?"
+                f" AND {SMS_HELD}",
                 (body.enterpriseId, body.userId),
             ).rowcount
             if released:
@@ -423,7 +425,7 @@ def _unique_name(db: sqlite3.Connection, enterprise_id: int, name: str) -> None:
 
 def _delete_group(db: sqlite3.Connection, enterprise_id: int, group: sqlite3.Row) -> None:
     released = db.execute(
-        "UPDATE c2t_number SET assignee_type = NULL, assignee_id = NULL"
+        "UPDATE c2t_number SET assignee_type = NULL, assignee_id = NULL, services = '[]'"
         " WHERE enterprise_id = ? AND assignee_type = 'SMS_GROUP' AND assignee_id = ?",
         (enterprise_id, str(group["id"])),
     ).rowcount
@@ -535,7 +537,11 @@ def _assign(
             raise errors.not_found(
                 f"DID {did_id} is not in the inventory of enterprise {enterprise_id}"
             )
-        mine = row["assignee_type"] == kind and row["assignee_id"] == holder_id
+        mine = (
+            row["assignee_type"] == kind
+            and row["assignee_id"] == holder_id
+            and json.loads(row["services"]) == ["SMS"]
+        )
         if row["assignee_type"] is not None and not mine:
             raise errors.conflict(
                 "DID_ALREADY_ASSIGNED",
@@ -553,8 +559,13 @@ def _assign(
             rows.append(row)
     for row in rows:
         db.execute(
-            "UPDATE c2t_number SET assignee_type = ?, assignee_id = ? WHERE id = ?",
-            (kind if assigned else None, holder_id if assigned else None, row["id"]),
+            "UPDATE c2t_number SET assignee_type = ?, assignee_id = ?, services = ? WHERE id = ?",
+            (
+                kind if assigned else None,
+                holder_id if assigned else None,
+                '["SMS"]' if assigned else "[]",
+                row["id"],
+            ),
         )
     if rows:
         _unsync(db, enterprise_id)
@@ -572,7 +583,12 @@ def _describe(db: sqlite3.Connection, row: sqlite3.Row) -> str:
         name = group["name"] if group else "?"
         return f"SMS group {name!r} ({row['assignee_id']})"
     if row["assignee_type"] == "USER":
-        return f"user {row['assignee_id']}"
+        detail = (
+            ""
+            if json.loads(row["services"]) == ["SMS"]
+            else f" ({', '.join(json.loads(row['services']))})"
+        )
+        return f"user {row['assignee_id']}{detail}"
     return f"{row['assignee_type']} {row['assignee_id']}"
 
 
@@ -581,7 +597,8 @@ def _holder_dids(
 ) -> list[dict[str, Any]]:
     rows = db.execute(
         "SELECT id, did FROM c2t_number"
-        " WHERE enterprise_id = ? AND assignee_type = ? AND assignee_id = ? ORDER BY id",
+        f" WHERE enterprise_id = ? AND assignee_type = ? AND assignee_id = ? AND {SMS_HELD}"
+        " ORDER BY id",
         (enterprise_id, kind, holder_id),
     ).fetchall()
     return [{"id": r["id"], "did": r["did"]} for r in rows]
@@ -653,6 +670,7 @@ def _dids_by_holder(
     out: dict[str, list[dict[str, Any]]] = {}
     for row in db.execute(
         "SELECT id, did, assignee_id FROM c2t_number WHERE enterprise_id = ? AND assignee_type = ?"
+        f" AND {SMS_HELD}"
         " ORDER BY id",
         (enterprise_id, kind),
     ):
@@ -684,8 +702,6 @@ async def phone_numbers(enterpriseId: PathId, box: Box, reseller_id: Reseller) -
 def _number_json(row: sqlite3.Row) -> dict[str, Any]:
     kind = row["assignee_type"]
     services = json.loads(row["services"])
-    if kind in ("USER", "SMS_GROUP") and not services:
-        services = ["SMS"]
     return {
         "id": row["id"],
         "countryCode": row["country_code"],
@@ -696,5 +712,5 @@ def _number_json(row: sqlite3.Row) -> dict[str, Any]:
         "voiceRouteType": row["route"],
         "smsCarrierProfile": row["carrier"],
         "assignedTo": None if kind is None else {"type": kind, "id": row["assignee_id"]},
-        "services": services if kind is not None else [],
+        "services": services,
     }

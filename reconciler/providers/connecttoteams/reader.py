@@ -109,18 +109,22 @@ def _inventory(
             fax=bool(row.get("fax")),
             voiceRouteType=row.get("voiceRouteType"),
             carrierProfile=row.get("smsCarrierProfile"),
-            holder=_holder(row.get("assignedTo"), groups),
+            holder=_holder(row.get("assignedTo"), row.get("services") or [], groups),
             services=tuple(row.get("services") or ()),
         )
     return out
 
 
 def _holder(
-    assigned: dict[str, Any] | None, groups: dict[str, dict[str, Any]]
+    assigned: dict[str, Any] | None, services: list[str], groups: dict[str, dict[str, Any]]
 ) -> live.Holder | None:
+    """Who holds the number; a user holding it for PBX or CallApp is not an SMS holder."""
     if not assigned:
         return None
     kind, holder_id = str(assigned.get("type")), str(assigned.get("id"))
+    if kind == "USER" and services and "SMS" not in services:
+        name = f"user {holder_id} ({', '.join(services)})"
+        return live.Holder.model_construct(type="OTHER", id=holder_id, name=name)
     if kind == "USER":
         return live.Holder.model_construct(type="USER", id=holder_id, name=holder_id)
     if kind == "SMS_GROUP":

@@ -1,0 +1,83 @@
+"""`reconciler numbers`: the live inventory with the portal's filters, and
+`reconciler numbers missing`: the bulk-upload CSV of what the manifests need."""
+
+from __future__ import annotations
+
+import pathlib
+
+import click
+
+from reconciler.cli import exitcodes, options, workspace
+from reconciler.inventory import rows as inventory
+from reconciler.model import live
+from reconciler.render import numbers as render
+
+
+@click.command("numbers")
+@click.argument(
+    "args", nargs=-1, type=click.Path(path_type=pathlib.Path), metavar="[missing] [PATH]..."
+)
+@options.config
+@options.scope
+@click.option(
+    "--filter",
+    "filter_name",
+    type=click.Choice(sorted(inventory.FILTERS)),
+    help="The portal's advanced searches.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=pathlib.Path, dir_okay=False),
+    help="numbers missing: write the CSV here.",
+)
+def command(
+    args: tuple[pathlib.Path, ...],
+    config_path: pathlib.Path | None,
+    enterprises: tuple[str, ...],
+    selectors: tuple[str, ...],
+    filter_name: str | None,
+    fmt: str,
+    out: pathlib.Path | None,
+) -> int:
+    """List the live number inventory, or (`numbers missing`) write the bulk-upload CSV
+    of the numbers the manifests use but the inventory cannot serve."""
+    find_missing = bool(args) and str(args[0]) == "missing"
+    paths = args[1:] if find_missing else args
+    ws = workspace.load(paths, config_path, enterprises, selectors)
+    found = workspace.read_live(ws, workspace.sandbox_app(ws.config)).found
+    if find_missing:
+        return _missing(found, ws, out)
+    rows = inventory.rows(found, ws.desired, filter_name)
+    text = {"table": render.table, "csv": render.as_csv, "json": render.as_json}[fmt](rows)
+    click.echo(text, nl=False)
+    return exitcodes.OK
+
+
+def _missing(found: live.Live, ws: workspace.Workspace, out: pathlib.Path | None) -> int:
+    items = inventory.missing(found, ws.desired)
+    for item in items:
+        click.echo(f"{item.enterprise}: {item.number} ({item.wanted_by}): {item.reason}", err=True)
+    if not items:
+        click.echo(
+            "every number the manifests use is in the inventory with SMS and a carrier profile",
+            err=True,
+        )
+        return exitcodes.OK
+    text = render.upload_csv(items)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(
+            f"wrote {out}: upload it on the Phone Numbers page and pick the SMS carrier profile",
+            err=True,
+        )
+    return exitcodes.OK

@@ -1,0 +1,92 @@
+"""Inventory rows as a table, CSV or JSON; missing numbers as the portal's bulk-upload CSV."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+
+import phonenumbers
+
+from reconciler.inventory.rows import ROUTES, Missing, Row
+
+COLUMNS = ("enterprise", "number", "capabilities", "route", "carrier", "assignee", "wanted_by")
+UPLOAD_HEADER = ("Country Code", "Phone Number", "Voice", "SMS", "Fax", "Voice Route Type")
+
+
+def _capabilities(row: Row) -> str:
+    names = [n for n, on in (("voice", row.voice), ("sms", row.sms), ("fax", row.fax)) if on]
+    return "+".join(names) or "-"
+
+
+def _cells(row: Row) -> tuple[str, ...]:
+    assignee = (
+        f"{row.assignee_type.lower().replace('_', ' ')} {row.assignee}" if row.assignee else "-"
+    )
+    return (
+        row.enterprise,
+        row.number,
+        _capabilities(row),
+        ROUTES.get(row.route or "", "-"),
+        row.carrier or "-",
+        assignee,
+        row.wanted_by or "-",
+    )
+
+
+def table(rows: list[Row]) -> str:
+    header = (
+        "ENTERPRISE",
+        "NUMBER",
+        "CAPABILITIES",
+        "ROUTE",
+        "CARRIER PROFILE",
+        "ASSIGNEE",
+        "WANTED BY",
+    )
+    cells = [header, *(_cells(r) for r in rows)]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells
+    ]
+    return "\n".join(lines) + f"\n{len(rows)} number{'s' if len(rows) != 1 else ''}\n"
+
+
+def as_csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(_cells(r) for r in rows)
+    return out.getvalue()
+
+
+def as_json(rows: list[Row]) -> str:
+    return json.dumps([dataclasses.asdict(r) for r in rows], indent=2, sort_keys=True) + "\n"
+
+
+def upload_csv(items: list[Missing]) -> str:
+    """The portal's bulk-upload file: SMS on; voice, fax and route kept when known."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(UPLOAD_HEADER)
+    for item in items:
+        parsed = phonenumbers.parse(item.number, None)
+        current = item.current
+        voice = bool(current and current.voice)
+        route = ROUTES.get(current.voiceRouteType or "", "") if current and voice else ""
+        writer.writerow(
+            (
+                str(parsed.country_code),
+                phonenumbers.national_significant_number(parsed),
+                _flag(voice),
+                _flag(True),
+                _flag(bool(current and current.fax)),
+                route,
+            )
+        )
+    return out.getvalue()
+
+
+def _flag(value: bool) -> str:
+    return "TRUE" if value else "FALSE"

@@ -1,0 +1,99 @@
+"""`reconciler numbers` and `numbers missing` against a served sandbox."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.functional.conftest import Project
+
+EXPECTED = {
+    "all-unassigned": 28,
+    "available-voice": ["130", "132", "133", "143"],
+    "available-et": ["132"],
+    "available-oc": ["133"],
+    "available-sms": ["131", "132", "143"],
+    "assigned-pbx": ["134", "135"],
+    "assigned-callapp": ["135"],
+    "assigned-et": ["136"],
+    "assigned-oc": ["137"],
+    "assigned-sms": [],
+}
+
+
+def numbers(project: Project, *args: str) -> list[dict[str, object]]:
+    result = project.run("numbers", ".", "--format", "json", *args)
+    assert result.returncode == 0, result.stderr
+    return list(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_filter(project: Project, name: str) -> None:
+    rows = numbers(project, "--filter", name)
+    if isinstance(EXPECTED[name], int):
+        assert len(rows) == EXPECTED[name]
+        return
+    unwanted = [
+        r["number"][-3:]
+        for r in rows
+        if not r["wanted_by"]
+        and r["enterprise"] == "sunshine-dental"
+        and r["number"] >= "+12025550130"
+    ]  # type: ignore[index, operator]
+    assert unwanted == EXPECTED[name]
+
+
+def test_assigned_sms_after_apply_and_holders_by_name(project: Project) -> None:
+    project.apply()
+    rows = numbers(project, "--filter", "assigned-sms", "--enterprise", "sunshine-dental")
+    by_number = {r["number"]: r for r in rows}
+    assert len(rows) == 9
+    front = by_number["+12025550110"]
+    assert (front["assignee_type"], front["assignee"], front["wanted_by"]) == (
+        "SMS_GROUP",
+        "Front Desk",
+        "SMS group Front Desk",
+    )
+    table = project.run("numbers", ".", "--filter", "assigned-pbx").stdout
+    assert table.splitlines()[0].split() == [
+        "ENTERPRISE",
+        "NUMBER",
+        "CAPABILITIES",
+        "ROUTE",
+        "CARRIER",
+        "PROFILE",
+        "ASSIGNEE",
+        "WANTED",
+        "BY",
+    ]
+    assert "user frank@sunshinedental.com (PBX)" in table
+    assert table.endswith("2 numbers\n")
+
+
+def test_missing_numbers_are_the_portal_csv(project: Project) -> None:
+    project.edit(
+        "sunshine-dental",
+        'numbers: ["+12025550105"]',
+        'numbers: ["+12025550105", "+12025550199", "+12025550130", "+12025550131"]',
+    )
+    result = project.run("numbers", "missing", ".", "-o", "upload.csv")
+    assert result.returncode == 0, result.stderr
+    assert (project.root / "upload.csv").read_text() == (
+        "Country Code,Phone Number,Voice,SMS,Fax,Voice Route Type\n"
+        "1,2025550130,TRUE,TRUE,FALSE,Direct Routing\n"
+        "1,2025550131,FALSE,TRUE,FALSE,\n"
+        "1,2025550199,FALSE,TRUE,FALSE,\n"
+    )
+    assert result.stderr == (
+        "sunshine-dental: +12025550130 (SMS user carol@sunshinedental.com): no SMS capability\n"
+        "sunshine-dental: +12025550131 (SMS user carol@sunshinedental.com): no SMS carrier profile\n"
+        "sunshine-dental: +12025550199 (SMS user carol@sunshinedental.com): not in the inventory\n"
+        "wrote upload.csv: upload it on the Phone Numbers page and pick the SMS carrier profile\n"
+    )
+
+
+def test_nothing_missing(project: Project) -> None:
+    result = project.run("numbers", "missing", ".")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "every number the manifests use is in the inventory" in result.stderr
