@@ -26,6 +26,7 @@ COMMANDS = {
     "apply": "reconciler.cli.apply:command",
     "numbers": "reconciler.cli.numbers:command",
     "schema": "reconciler.cli.schema:command",
+    "verify": "reconciler.cli.verify:command",
     "sandbox": "reconciler.cli.sandbox:group",
 }
 

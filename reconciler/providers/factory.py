@@ -11,10 +11,11 @@ import dataclasses
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, cast
 
-from reconciler.config.loader import Config
-from reconciler.config.model import ConnecttoTeamsProvider, ContextSmsProvider
+from reconciler.config.loader import Config, is_loopback
+from reconciler.config.model import ConnectelProvider, ConnecttoTeamsProvider, ContextSmsProvider
 from reconciler.model import endpoints as endpoint_map
 from reconciler.providers import http
+from reconciler.providers.connectel.client import ConnectelClient
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
 from reconciler.providers.contextsms.client import ContextSmsClient
 
@@ -93,3 +94,25 @@ async def clients(
         yield result
     finally:
         await result.aclose()
+
+
+@contextlib.asynccontextmanager
+async def connectel(
+    config: Config, *, asgi_app: Any = None, env: Mapping[str, str] | None = None
+) -> AsyncIterator[ConnectelClient]:
+    """The Connectel client; with the sandbox (in-process or on loopback) it can also read
+    the sandbox's inbox to check where a message landed."""
+    settings = cast(ConnectelProvider, config.provider("connectel", env))
+    gateway = transport("connectel", settings.url, asgi_app)
+    admin = None
+    if settings.url == "sandbox":
+        admin = http.Transport(http.SANDBOX_ORIGIN, asgi_app)
+    elif is_loopback(settings.url) and settings.url.rstrip("/").endswith(
+        SANDBOX_PATHS["connectel"]
+    ):
+        admin = http.Transport(settings.url.rstrip("/")[: -len(SANDBOX_PATHS["connectel"])])
+    client = ConnectelClient(settings, gateway, admin)
+    try:
+        yield client
+    finally:
+        await client.aclose()

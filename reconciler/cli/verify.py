@@ -1,0 +1,83 @@
+"""`reconciler verify`: text every managed number through Connectel and check delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import pathlib
+
+import click
+
+from reconciler.cli import exitcodes, options, workspace
+from reconciler.errors import ReconcilerError
+from reconciler.providers import factory
+from reconciler.render import verify as render
+from reconciler.verify import message as rules
+from reconciler.verify import runner, targets
+
+
+@click.command("verify")
+@options.paths
+@options.config
+@options.scope
+@click.option(
+    "--number", "numbers", multiple=True, metavar="E164", help="Only this number (repeatable)."
+)
+@click.option(
+    "--sender",
+    default="Reconciler",
+    show_default=True,
+    help="Alphanumeric (<= 11) or numeric (<= 20).",
+)
+@click.option("--message", "text", default="reconciler verify: test message", show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, 3600),
+    default=60,
+    show_default=True,
+    help="Seconds to wait for final statuses.",
+)
+@click.option(
+    "--callback-port",
+    type=click.IntRange(1, 65535),
+    help="Take DLR callbacks on this port instead of polling.",
+)
+def command(
+    paths: tuple[pathlib.Path, ...],
+    config_path: pathlib.Path | None,
+    enterprises: tuple[str, ...],
+    selectors: tuple[str, ...],
+    numbers: tuple[str, ...],
+    sender: str,
+    text: str,
+    timeout: float,
+    callback_port: int | None,
+) -> int:
+    """Send a test SMS to each managed number and report where it landed."""
+    for problem, hint in (
+        (rules.sender_problem(sender), "--sender"),
+        (rules.message_problem(text), "--message"),
+    ):
+        if problem:
+            raise click.BadParameter(problem, param_hint=hint)
+    ws = workspace.load(paths, config_path, enterprises, selectors)
+    chosen = targets.targets(ws.desired, numbers)
+    unknown = sorted(set(numbers) - {t.number for t in chosen})
+    if unknown:
+        raise ReconcilerError(
+            f"{', '.join(unknown)}: not a managed SMS number in the manifests in scope"
+        )
+    if not chosen:
+        raise ReconcilerError("no managed SMS numbers in scope: nothing to verify")
+    cost = rules.cost(text)
+    app = workspace.sandbox_app(ws.config)
+    settings = runner.Options(
+        sender=sender, message=text, timeout=timeout, callback_port=callback_port
+    )
+
+    async def run() -> list[runner.Result]:
+        async with factory.connectel(ws.config, asgi_app=app) as client:
+            return await runner.verify(client, chosen, settings)
+
+    results = asyncio.run(run())
+    click.echo(render.table(results, cost), nl=False)
+    return exitcodes.OK if all(r.ok for r in results) else exitcodes.ERROR

@@ -1,0 +1,1 @@
+"""Connectel SMS gateway: bulk send and delivery reports (test messages for `verify`)."""

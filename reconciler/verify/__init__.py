@@ -1,0 +1,1 @@
+"""End-to-end verification: which numbers to text, what a message costs, what to expect."""

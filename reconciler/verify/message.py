@@ -1,0 +1,60 @@
+"""A test message as the Connectel gateway counts it, and the sender and message rules.
+
+GSM-7: 160 units in one segment, 153 per segment when split; ^ { } \\ [ ~ ] | € cost two.
+Any other character makes the message UCS-2: 70 in one, 67 per segment; characters
+outside the BMP cost two. A character is never split across segments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+EXTENSION = frozenset("^{}\\[~]|€\f")
+MAX_MESSAGE = 1600
+
+
+@dataclasses.dataclass(frozen=True)
+class Cost:
+    encoding: str  # "GSM-7" or "UCS-2"
+    segments: int
+
+
+def cost(message: str) -> Cost:
+    gsm = all(c in BASIC or c in EXTENSION for c in message)
+    if gsm:
+        units = [2 if c in EXTENSION else 1 for c in message]
+        single, split = 160, 153
+    else:
+        units = [2 if ord(c) > 0xFFFF else 1 for c in message]
+        single, split = 70, 67
+    if sum(units) <= single:
+        return Cost("GSM-7" if gsm else "UCS-2", 1)
+    segments, used = 1, 0
+    for unit in units:
+        if used + unit > split:
+            segments, used = segments + 1, 0
+        used += unit
+    return Cost("GSM-7" if gsm else "UCS-2", segments)
+
+
+def sender_problem(sender: str) -> str | None:
+    """Why Connectel would refuse this sender: numeric up to 20, alphanumeric up to 11."""
+    if sender.isascii() and sender.isdigit():
+        return None if len(sender) <= 20 else f"numeric sender {sender!r} is longer than 20 digits"
+    if not sender or not all(c.isascii() and (c.isalnum() or c == " ") for c in sender):
+        return f"sender {sender!r} must be letters and digits (at most 11) or digits (at most 20)"
+    if len(sender) > 11:
+        return f"alphanumeric sender {sender!r} is longer than 11 characters"
+    return None
+
+
+def message_problem(message: str) -> str | None:
+    if not message:
+        return "the message is empty"
+    if len(message) > MAX_MESSAGE:
+        return f"the message has {len(message)} characters; Connectel takes at most {MAX_MESSAGE}"
+    return None

@@ -1,0 +1,109 @@
+"""Send one bulk test message to every target, follow the delivery reports (or the DLR
+callbacks) until each is final or the timeout passes, and check where each landed."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from reconciler.providers.connectel.client import ConnectelClient
+from reconciler.providers.numbers import to_digits
+from reconciler.verify import dlr
+from reconciler.verify.targets import Target
+
+FINAL = {1, 2, 5, 8, 9}
+POLL_INTERVAL = 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    target: Target
+    status: str  # DELIVRD, UNDELIV, REJECTD, EXPIRED, UNKNOWN, or PENDING
+    seconds: float | None
+    delivered_to: tuple[dict[str, Any], ...] | None  # sandbox only
+    wrong_place: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "DELIVRD" and not self.wrong_place
+
+
+@dataclasses.dataclass
+class Options:
+    sender: str
+    message: str
+    timeout: float
+    callback_port: int | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+async def verify(client: ConnectelClient, targets: list[Target], options: Options) -> list[Result]:
+    recipients = {str(i): to_digits(t.number) for i, t in enumerate(targets)}
+    start = options.clock()
+    if options.callback_port is None:
+        answer = await client.send_bulk(options.sender, recipients, options.message)
+        ids = {item["key"]: item["requestid"] for item in answer["recipient"]}
+        finals = await _poll(client, answer["bulkid"], set(ids.values()), start, options)
+    else:
+        async with dlr.receiver(options.callback_port) as queue:
+            answer = await client.send_bulk(options.sender, recipients, options.message)
+            ids = {item["key"]: item["requestid"] for item in answer["recipient"]}
+            finals = await _callbacks(queue, set(ids.values()), start, options)
+        if len(finals) < len(ids):  # a DLR that never came: ask once more
+            finals |= await _poll(
+                client,
+                answer["bulkid"],
+                set(ids.values()) - set(finals),
+                start,
+                dataclasses.replace(options, timeout=0),
+            )
+    results = []
+    for key, target in zip(recipients, targets, strict=True):
+        status, seconds = finals.get(ids[key], ("PENDING", None))
+        delivered = None
+        wrong = False
+        if client.is_sandbox and status == "DELIVRD":
+            inbox = await client.inbox(target.number)
+            entry = next((m for m in inbox if m.get("requestId") == ids[key]), None)
+            delivered = tuple(entry["deliveredTo"]) if entry else ()
+            wrong = not all(any(r.matches(d) for d in delivered) for r in target.expected)
+        results.append(Result(target, status, seconds, delivered, wrong))
+    return results
+
+
+async def _poll(
+    client: ConnectelClient, bulk_id: str, wanted: set[str], start: float, options: Options
+) -> dict[str, tuple[str, float]]:
+    finals: dict[str, tuple[str, float]] = {}
+    while True:
+        report = await client.delivery(bulk_id)
+        now = options.clock()
+        for item in report.get("recipient", []):
+            request_id = item.get("requestid")
+            if request_id in wanted and request_id not in finals and item.get("statusInt") in FINAL:
+                finals[request_id] = (str(item.get("statusStr")), now - start)
+        if len(finals) == len(wanted) or now - start >= options.timeout:
+            return finals
+        await options.sleep(POLL_INTERVAL)
+
+
+async def _callbacks(
+    queue: asyncio.Queue[dict[str, Any]], wanted: set[str], start: float, options: Options
+) -> dict[str, tuple[str, float]]:
+    finals: dict[str, tuple[str, float]] = {}
+    while len(finals) < len(wanted):
+        remaining = options.timeout - (options.clock() - start)
+        if remaining <= 0:
+            break
+        try:
+            payload = await asyncio.wait_for(queue.get(), timeout=remaining)
+        except TimeoutError:
+            break
+        request_id = payload.get("requestid")
+        if request_id in wanted and payload.get("statusInt") in FINAL:
+            finals[request_id] = (str(payload.get("statusStr")), options.clock() - start)
+    return finals

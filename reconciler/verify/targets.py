@@ -1,0 +1,55 @@
+"""Which numbers to text and where each message should land, from the manifests. Pure."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from reconciler.model import state
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """Where the platforms should deliver a text: an SMS user, an SMS group or a Teams app."""
+
+    type: str  # USER, SMS_GROUP, TEAMS_APP
+    key: str  # userId, group name, messagingAppId
+
+    def describe(self) -> str:
+        return {"USER": "SMS user", "SMS_GROUP": "SMS group", "TEAMS_APP": "Teams app"}[
+            self.type
+        ] + f" {self.key}"
+
+    def matches(self, delivered: dict[str, Any]) -> bool:
+        if delivered.get("type") != self.type:
+            return False
+        field = {"USER": "id", "SMS_GROUP": "name", "TEAMS_APP": "messagingAppId"}[self.type]
+        return delivered.get(field) == self.key
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    enterprise: str
+    number: str
+    expected: tuple[Route, ...]
+
+
+def targets(desired: state.State, numbers: tuple[str, ...] = ()) -> list[Target]:
+    """Every managed SMS number (users', groups' and mapped ones), or only `numbers`."""
+    routes: dict[tuple[str, str], list[Route]] = {}
+    for name, enterprise in sorted(desired.enterprises.items()):
+        for user in enterprise.users.values():
+            for number in user.numbers:
+                routes.setdefault((name, number), []).append(Route("USER", user.userId))
+        for group in enterprise.groups.values():
+            for number in group.numbers:
+                routes.setdefault((name, number), []).append(Route("SMS_GROUP", group.name))
+        for mapping in enterprise.mappings.values():
+            key = (name, mapping.phoneNumber)
+            routes.setdefault(key, []).append(Route("TEAMS_APP", mapping.messagingAppId))
+    wanted = set(numbers)
+    return [
+        Target(enterprise, number, tuple(found))
+        for (enterprise, number), found in sorted(routes.items(), key=lambda kv: kv[0][1])
+        if not wanted or number in wanted
+    ]

@@ -1,0 +1,117 @@
+"""`reconciler verify` against a served sandbox: delivery, wrong places, statuses, DLRs."""
+
+from __future__ import annotations
+
+import socket
+
+import yaml
+
+from tests.functional.conftest import SEED, Project, Vendor
+
+ERIN = "erin@sunshinedental.com"
+
+
+def verify(project: Project, *args: str) -> tuple[int, str, str]:
+    result = project.run("verify", ".", "--timeout", "10", *args)
+    return result.returncode, result.stdout, result.stderr
+
+
+def line(out: str, number: str) -> list[str]:
+    [found] = [row for row in out.splitlines() if row.startswith(number)]
+    return found.split()
+
+
+def test_verify_after_apply_succeeds(project: Project) -> None:
+    project.apply()
+    code, out, err = verify(project)
+    assert code == 0, out + err
+    assert out.endswith("19 of 19 delivered to the right place (message: GSM-7, 1 segment each)\n")
+    assert line(out, "+12025550110")[:8] == [
+        "+12025550110",
+        "SMS",
+        "group",
+        "Front",
+        "Desk;",
+        "Teams",
+        "app",
+        "19:frontdesk@thread.tacv2",
+    ]
+
+
+def test_out_of_band_unassignment_is_reported(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    did = vendor.did(78, "+12025550107")
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {"enterpriseId": 78, "userId": ERIN, "assigned": False, "smsDID": [did]},
+    )
+    code, out, _ = verify(project, "--enterprise", "sunshine-dental")
+    assert code == 1
+    assert line(out, "+12025550107")[4:] == ["UNDELIV", "-", "-"] or "UNDELIV" in line(
+        out, "+12025550107"
+    )
+    assert out.endswith("9 of 10 delivered to the right place (message: GSM-7, 1 segment each)\n")
+
+
+def test_a_number_with_another_holder_is_the_wrong_place(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    did = vendor.did(78, "+12025550107")
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {"enterpriseId": 78, "userId": ERIN, "assigned": False, "smsDID": [did]},
+    )
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {"enterpriseId": 78, "userId": "dave@sunshinedental.com", "smsDID": [did]},
+    )
+    code, out, _ = verify(project, "--number", "+12025550107")
+    assert code == 1
+    assert "DELIVRD  WRONG PLACE: USER dave@sunshinedental.com" in out
+
+
+def test_rejected_and_expired(project: Project) -> None:
+    project.apply()
+    with project.sandbox.client() as http:
+        http.put(
+            "/_sandbox/connectel",
+            json={"rejectRecipients": ["12025550101"], "expireRecipients": ["12025550102"]},
+        )
+    code, out, _ = verify(
+        project, "--number", "+12025550101", "--number", "+12025550102", "--number", "+12025550103"
+    )
+    assert code == 1
+    assert "REJECTD" in line(out, "+12025550101")
+    assert "EXPIRED" in line(out, "+12025550102")
+    assert "DELIVRD" in line(out, "+12025550103")
+
+
+def test_dlr_callbacks(project: Project) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    seed = yaml.safe_load(SEED.read_text())
+    seed["connectel"]["tokens"] = [
+        {"token": "demo-token", "callbackUrl": f"http://127.0.0.1:{port}/dlr"}
+    ]
+    with project.sandbox.client() as http:
+        assert http.post("/_sandbox/seed", json=seed).status_code == 200
+    project.apply()
+    code, out, err = verify(
+        project, "--callback-port", str(port), "--enterprise", "northwind-legal"
+    )
+    assert code == 0, out + err
+    assert out.endswith("9 of 9 delivered to the right place (message: GSM-7, 1 segment each)\n")
+
+
+def test_sender_and_message_are_checked_before_sending(project: Project) -> None:
+    code, _, err = verify(project, "--sender", "ABCDEFGHIJKL")
+    assert code == 64
+    assert "alphanumeric sender 'ABCDEFGHIJKL' is longer than 11 characters" in err
+    code, out, err = verify(project, "--message", "ж" * 71, "--number", "+12025550101")
+    assert "(message: UCS-2, 2 segments each)" in out
+    with project.sandbox.client() as http:
+        sent = [
+            r for r in http.get("/_sandbox/requests").json() if r["path"].startswith("/connectel")
+        ]
+    assert [r["path"] for r in sent] == ["/connectel/api/v2/send/", "/connectel/api/v2/delivery/"]
+    assert "demo-token" not in str(sent)
