@@ -96,9 +96,9 @@ def _id(prefix: str, box: Sandbox) -> str:
     return f"{prefix}{head}.{int(box.clock.now() * 1e7)}{secrets.randbelow(10)}"
 
 
-def _href(request: Request, request_id: str) -> str:
+def _href(request: Request, request_id: str, param: str = "message") -> str:
     base = str(request.url_for("status"))
-    return f"{base}?authorization=<token>&message={request_id}"
+    return f"{base}?authorization=<token>&{param}={request_id}"
 
 
 @router.post("/send/")
@@ -164,7 +164,7 @@ async def send(request: Request) -> JSONResponse:
                 listed.append({"key": key, "recipient": number, "requestid": request_id})
         answer = {
             "bulkid": bulk_id,
-            "href": _href(request, bulk_id),
+            "href": _href(request, bulk_id, "bulkid"),
             "method": "GET",
             "recipient": listed,
             "sender": sender,
@@ -332,7 +332,9 @@ async def delivery(request: Request) -> JSONResponse:
 
 @router.get("/status/", name="status")
 async def status(request: Request) -> JSONResponse:
-    return _report(request, request.query_params.get("message"))
+    """The older status route the send answers link to: `message=` or `bulkid=`."""
+    params = request.query_params
+    return _report(request, params.get("message") or params.get("bulkid"))
 
 
 def _report(request: Request, wanted: str | None) -> JSONResponse:

@@ -176,3 +176,24 @@ def test_mapped_number_reaches_the_teams_app(client: TestClient, csms: Api) -> N
             "enterpriseId": enterprise,
         }
     ]
+
+
+def test_seed_sample_bulk_and_the_status_links(client: TestClient) -> None:
+    sample = {
+        "authorization": "demo-token",
+        "sender": "IKEA",
+        "bulk": True,
+        "recipient": [{"Number1": "46700000000"}, {"Number2": "46700000001"}],
+        "message": "Hej",
+    }
+    answer = client.post(SEND, json=sample).json()
+    assert [(r["key"], r["recipient"]) for r in answer["recipient"]] == [
+        ("Number1", "46700000000"),
+        ("Number2", "46700000001"),
+    ]
+    assert "bulkid=" + answer["bulkid"] in answer["href"]
+    status = client.get(
+        "/connectel/api/v2/status/",
+        params={"authorization": "demo-token", "bulkid": answer["bulkid"]},
+    ).json()
+    assert [r["statusStr"] for r in status["recipient"]] == ["UNDELIV", "UNDELIV"]
