@@ -24,6 +24,7 @@ COMMANDS = {
     "validate": "reconciler.cli.validate:command",
     "plan": "reconciler.cli.plan:command",
     "apply": "reconciler.cli.apply:command",
+    "drift": "reconciler.cli.drift:command",
     "numbers": "reconciler.cli.numbers:command",
     "schema": "reconciler.cli.schema:command",
     "verify": "reconciler.cli.verify:command",

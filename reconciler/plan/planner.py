@@ -33,6 +33,32 @@ def make_plan(
     manifest_digest: str = "",
     paths: tuple[str, ...] = (),
 ) -> Plan:
+    """The plan; any conflict, failed precondition or safety rail raises PlanError."""
+    plan, problems = plan_with_problems(
+        desired,
+        found,
+        endpoints,
+        reseller_id=reseller_id,
+        force=force,
+        manifest_digest=manifest_digest,
+        paths=paths,
+    )
+    if problems:
+        raise PlanError(_report(problems))
+    return plan
+
+
+def plan_with_problems(
+    desired: state.State,
+    found: live.Live,
+    endpoints: Mapping[str, Endpoint],
+    *,
+    reseller_id: int | None = None,
+    force: bool = False,
+    manifest_digest: str = "",
+    paths: tuple[str, ...] = (),
+) -> tuple[Plan, list[str]]:
+    """The plan and the problems that would stop it (drift reports them instead)."""
     contexts = [
         _context(enterprise, found.enterprises.get(name), endpoints, reseller_id)
         for name, enterprise in sorted(desired.enterprises.items())
@@ -52,9 +78,7 @@ def make_plan(
         safety.check(ctx, force)
         problems += ctx.problems
         plans.append(_freeze(ctx))
-    if problems:
-        raise PlanError(_report(problems))
-    return Plan(
+    plan = Plan(
         enterprises=tuple(plans),
         summary=_summary(plans),
         manifestDigest=manifest_digest,
@@ -62,6 +86,7 @@ def make_plan(
         paths=tuple(paths),
         forced=force,
     )
+    return plan, problems
 
 
 def _context(

@@ -1,0 +1,51 @@
+"""`reconciler drift`: report what changed on the live platforms behind git's back."""
+
+from __future__ import annotations
+
+import pathlib
+
+import click
+
+from reconciler.cli import exitcodes, options, workspace
+from reconciler.drift import report as drift
+from reconciler.plan import planner
+from reconciler.render.drift import RENDERERS
+
+
+@click.command("drift")
+@options.paths
+@options.config
+@options.scope
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=pathlib.Path, dir_okay=False),
+    help="Write the report here.",
+)
+def command(
+    paths: tuple[pathlib.Path, ...],
+    config_path: pathlib.Path | None,
+    enterprises: tuple[str, ...],
+    selectors: tuple[str, ...],
+    fmt: str,
+    out: pathlib.Path | None,
+) -> int:
+    """Compare live state with the manifests. Exit 0 in sync, 2 drift, 1 error."""
+    ws = workspace.load(paths, config_path, enterprises, selectors)
+    read = workspace.read_live(ws, workspace.sandbox_app(ws.config))
+    plan, problems = planner.plan_with_problems(
+        ws.desired, read.found, read.endpoints, reseller_id=read.reseller_id, force=True
+    )
+    report = drift.build(plan, problems, read.found, ws.desired)
+    rendered = RENDERERS[fmt](report)
+    if out is None:
+        click.echo(rendered, nl=False)
+    else:
+        out.write_text(rendered, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    if out is not None or fmt != "text":
+        click.echo(RENDERERS["text"](report).splitlines()[-1], err=True)
+    return exitcodes.OK if report.in_sync else exitcodes.CHANGES

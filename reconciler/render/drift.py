@@ -1,0 +1,186 @@
+"""A drift report as text, JSON, Markdown, JUnit XML or one self-contained HTML page.
+
+JUnit: one test case per enterprise and object kind, failing with its differences, so CI
+dashboards show drift as failed tests. HTML: no external assets.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from reconciler.drift.report import Difference, DriftReport, EnterpriseDrift
+from reconciler.render import values
+
+KINDS = (
+    "connecttoteams",
+    "contextsms",
+    "smsUser",
+    "smsGroup",
+    "mapping",
+    "number",
+    "sync",
+    "conflict",
+)
+ACTIONS = {
+    "create": "in git, not live: apply would create it",
+    "delete": "live, not in git: apply would delete it (prune)",
+    "update": "apply would update it",
+    "sync": "apply would sync it",
+    "unmanaged": "live, in no manifest (left alone without prune)",
+    "error": "blocks apply",
+}
+
+
+def line(d: Difference) -> str:
+    what = f"{d.kind} {d.key}".strip()
+    if d.action == "update" or d.kind == "sync":
+        git, actual = values.show(d.git), values.show(d.live)
+        return f"{what} {d.field}: git {git}, live {actual}: {ACTIONS[d.action]}"
+    if d.action == "unmanaged":
+        detail = f" ({values.show(d.live)})" if d.live else ""
+        return f"{what}{detail}: {ACTIONS['unmanaged']}"
+    if d.action == "error":
+        return str(d.live)
+    return f"{what}: {ACTIONS[d.action]}"
+
+
+def _title(e: EnterpriseDrift) -> str:
+    c2t, csms = e.ids.get("connecttoteams"), e.ids.get("contextsms")
+    return f"{e.name} (ConnecttoTeams {c2t if c2t is not None else '-'}, ContextSMS {csms or '-'})"
+
+
+def _count(n: int) -> str:
+    return f"{n or 'no'} difference{'s' if n != 1 else ''}"
+
+
+def summary(report: DriftReport) -> str:
+    drifted = [e for e in report.enterprises if e.differences]
+    if not drifted:
+        return f"No drift: {len(report.enterprises)} enterprises match the manifests."
+    total = sum(len(e.differences) for e in drifted)
+    return f"Drift: {total} differences in {len(drifted)} of {len(report.enterprises)} enterprises."
+
+
+def text(report: DriftReport) -> str:
+    out = []
+    for e in report.enterprises:
+        out.append(f"{_title(e)}: {_count(len(e.differences))}")
+        out += [f"  {line(d)}" for d in e.differences]
+    out.append(summary(report))
+    return "\n".join(out) + "\n"
+
+
+def as_json(report: DriftReport) -> str:
+    data: dict[str, Any] = report.model_dump(mode="json")
+    data["inSync"] = report.in_sync
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def markdown(report: DriftReport) -> str:
+    out = [f"### reconciler drift: {summary(report)}", ""]
+    for e in report.enterprises:
+        if not e.differences:
+            continue
+        out += [
+            f"**{_title(e)}**",
+            "",
+            "| object | field | git | live | apply |",
+            "|---|---|---|---|---|",
+        ]
+        for d in e.differences:
+            cells = [
+                f"{d.kind} {d.key}".strip(),
+                d.field or "",
+                _cell(d.git),
+                _cell(d.live),
+                d.action,
+            ]
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{k}: {values.show(v)}" for k, v in value.items() if v not in (None, [], "")
+        )
+    return values.show(value) if value is not None else ""
+
+
+def junit(report: DriftReport) -> str:
+    suites = ET.Element("testsuites", name="reconciler drift")
+    for e in report.enterprises:
+        by_kind: dict[str, list[Difference]] = {k: [] for k in KINDS}
+        for d in e.differences:
+            by_kind.setdefault(d.kind, []).append(d)
+        failures = sum(1 for ds in by_kind.values() if ds)
+        suite = ET.SubElement(
+            suites, "testsuite", name=e.name, tests=str(len(by_kind)), failures=str(failures)
+        )
+        for kind, found in by_kind.items():
+            case = ET.SubElement(suite, "testcase", classname=e.name, name=kind)
+            if found:
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=f"{len(found)} difference{'s' if len(found) != 1 else ''}",
+                    type="drift",
+                )
+                failure.text = "\n".join(line(d) for d in found)
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #1b1f24; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+.ok { color: #1a7f37; } .drift { color: #b35900; }
+table { border-collapse: collapse; width: 100%; margin-top: .5rem; }
+th, td { border: 1px solid #d0d7de; padding: .35rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } td.action { font-weight: 600; }
+tr.create td.action { color: #1a7f37; }
+tr.delete td.action, tr.error td.action { color: #cf222e; }
+tr.update td.action, tr.sync td.action { color: #9a6700; }
+tr.unmanaged td.action { color: #57606a; }
+"""
+
+
+def page(report: DriftReport) -> str:
+    e = html.escape
+    rows = []
+    for enterprise in report.enterprises:
+        state = "drift" if enterprise.differences else "ok"
+        count = len(enterprise.differences)
+        rows.append(
+            f'<h2>{e(_title(enterprise))} <span class="{state}">{_count(count)}</span></h2>'
+        )
+        if not enterprise.differences:
+            continue
+        rows.append(
+            "<table><tr><th>object</th><th>field</th><th>git</th><th>live</th><th>apply</th></tr>"
+        )
+        for d in enterprise.differences:
+            cells = [f"{d.kind} {d.key}".strip(), d.field or "", _cell(d.git), _cell(d.live)]
+            tds = "".join(f"<td>{e(c)}</td>" for c in cells)
+            rows.append(
+                f'<tr class="{e(d.action)}">{tds}<td class="action">{e(d.action)}</td></tr>'
+            )
+        rows.append("</table>")
+    body = "\n".join(rows)
+    verdict = "drift" if not report.in_sync else "ok"
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>reconciler drift report</title>"
+        f"<style>{STYLE}</style></head><body>\n"
+        f'<h1>reconciler drift report: <span class="{verdict}">{e(summary(report))}</span></h1>\n'
+        f"{body}\n</body></html>\n"
+    )
+
+
+RENDERERS = {"text": text, "json": as_json, "markdown": markdown, "junit": junit, "html": page}

@@ -1,0 +1,155 @@
+"""`reconciler drift` after out-of-band changes made through the vendor endpoints."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from tests.functional.conftest import Project, Vendor, golden
+
+SUNSHINE = 78
+
+
+def drift(project: Project, *args: str) -> tuple[int, str, str]:
+    result = project.run("drift", ".", *args)
+    return result.returncode, result.stdout, result.stderr
+
+
+def out_of_band(project: Project, vendor: Vendor) -> None:
+    """A number unassigned, a member added, a mapping retargeted, a group deleted, an
+    unmanaged user created; each leaves appSynced false."""
+    did = vendor.did(SUNSHINE, "+12025550107")
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {
+            "enterpriseId": SUNSHINE,
+            "userId": "erin@sunshinedental.com",
+            "assigned": False,
+            "smsDID": [did],
+        },
+    )
+    groups = {
+        g["groupName"]: g["groupId"]
+        for g in vendor.c2t_post(f"/sms/getSMSGroups/{SUNSHINE}").json()
+    }
+    vendor.c2t_post(
+        "/sms/addSMSMembersForGroup",
+        {
+            "groupId": groups["Front Desk"],
+            "enterpriseId": SUNSHINE,
+            "smsMembers": ["carol@sunshinedental.com"],
+        },
+    )
+    vendor.c2t_post(
+        "/sms/createSMSGroup",
+        {"groupId": groups["Billing"], "enterpriseId": SUNSHINE, "deleteGroup": True},
+    )
+    vendor.c2t_post(
+        "/sms/enableSMSServiceForUser",
+        {"userId": "frank@sunshinedental.com", "enterpriseId": SUNSHINE, "enable": True},
+    )
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {
+            "enterpriseId": SUNSHINE,
+            "userId": "frank@sunshinedental.com",
+            "smsDID": [vendor.did(SUNSHINE, "+12025550112")],
+        },
+    )
+    mappings = vendor.http.get(
+        "/contextsms/api/v2/mapping/csp/CSP0000003", headers=vendor.csms
+    ).json()
+    [front] = [
+        m["numberToMessageAppMap"]
+        for m in mappings
+        if m["numberToMessageAppMap"]["phoneNumber"] == "+12025550110"
+    ]
+    answer = vendor.http.put(
+        f"/contextsms/api/v2/mapping/{front['numberToMessageAppMapId']}",
+        json={"messagingAppId": "19:elsewhere@thread.tacv2"},
+        headers=vendor.csms,
+    )
+    assert answer.status_code == 200
+
+
+def test_in_sync_exits_0(project: Project) -> None:
+    project.apply()
+    code, out, _ = drift(project)
+    assert code == 0
+    assert out.endswith("No drift: 2 enterprises match the manifests.\n")
+
+
+def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    out_of_band(project, vendor)
+    code, out, _ = drift(project)
+    assert code == 2
+    golden("drift/out-of-band.txt", out)
+
+    code, out, _ = drift(project, "--format", "json")
+    assert code == 2
+    document = json.loads(out)
+    assert document["inSync"] is False and document["formatVersion"] == 1
+    [sunshine] = [e for e in document["enterprises"] if e["name"] == "sunshine-dental"]
+    kinds = {(d["kind"], d["key"], d["field"], d["action"]) for d in sunshine["differences"]}
+    assert kinds == {
+        ("smsUser", "erin@sunshinedental.com", "numbers", "update"),
+        ("smsGroup", "Front Desk", "members", "update"),
+        ("smsGroup", "Billing", None, "create"),
+        ("smsUser", "frank@sunshinedental.com", None, "unmanaged"),
+        ("number", "+12025550112", None, "unmanaged"),
+        ("mapping", "+12025550110", "messagingAppId", "update"),
+        ("sync", "Unified App", "appSynced", "sync"),
+    }
+
+    code, out, _ = drift(project, "--format", "markdown")
+    assert (
+        code == 2
+        and "| smsGroup Front Desk | members | alice@sunshinedental.com, bob@sunshinedental.com |"
+        in out
+    )
+
+    code, out, _ = drift(project, "--format", "junit", "-o", "drift.xml")
+    assert code == 2
+    suites = ET.parse(project.root / "drift.xml").getroot()
+    failing = {
+        (s.get("name"), c.get("name")) for s in suites for c in s if c.find("failure") is not None
+    }
+    assert failing == {
+        ("sunshine-dental", k) for k in ("smsUser", "smsGroup", "mapping", "number", "sync")
+    }
+
+    code, out, err = drift(project, "--format", "html", "-o", "drift.html")
+    assert code == 2 and err.endswith("Drift: 7 differences in 1 of 2 enterprises.\n")
+    page = (project.root / "drift.html").read_text()
+    assert page.startswith("<!doctype html>") and "http" not in page.split("<body>")[0]
+    assert "19:elsewhere@thread.tacv2" in page and "Front Desk" in page
+
+
+def test_conflicts_are_drift_not_a_crash(project: Project, vendor: Vendor) -> None:
+    project.apply()
+    did = vendor.did(SUNSHINE, "+12025550107")
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {
+            "enterpriseId": SUNSHINE,
+            "userId": "erin@sunshinedental.com",
+            "assigned": False,
+            "smsDID": [did],
+        },
+    )
+    vendor.c2t_post(
+        "/sms/enableSMSServiceForUser",
+        {"userId": "frank@sunshinedental.com", "enterpriseId": SUNSHINE, "enable": True},
+    )
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {"enterpriseId": SUNSHINE, "userId": "frank@sunshinedental.com", "smsDID": [did]},
+    )
+    code, out, _ = drift(project)
+    assert code == 2
+    assert (
+        "conflict: conflict: +12025550107 is wanted by SMS user 'erin@sunshinedental.com' but held by SMS user 'frank@sunshinedental.com'"
+        in out
+        or "conflict: +12025550107 is wanted" in out
+    )
