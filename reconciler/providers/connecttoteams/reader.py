@@ -40,7 +40,7 @@ async def read(
     rows = list(listing.get("data", []))
     matches = {e.name: _match(e, rows) for e in wanted}
     found = await asyncio.gather(
-        *(_enterprise(client, row) if row else _none() for row in matches.values())
+        *(enterprise(client, row) if row else _none() for row in matches.values())
     )
     return dict(zip(matches, found, strict=True))
 
@@ -65,7 +65,8 @@ def _match(enterprise: state.Enterprise, rows: list[dict[str, Any]]) -> dict[str
     )
 
 
-async def _enterprise(client: ConnecttoTeamsClient, row: dict[str, Any]) -> Found:
+async def enterprise(client: ConnecttoTeamsClient, row: dict[str, Any]) -> Found:
+    """Everything about one enterprise of the reseller's listing (four calls at once)."""
     enterprise_id = int(row["enterpriseId"])
     inventory_rows, config, user_rows, group_rows = await asyncio.gather(
         client.op("phoneNumbers", enterpriseId=enterprise_id),

@@ -1,0 +1,1 @@
+"""Export: live state -> manifests in the design's format, so a team starts from today."""

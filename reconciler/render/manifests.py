@@ -1,0 +1,65 @@
+"""Manifest documents and a reconciler.yaml skeleton as YAML text, in the design's layout:
+keys in order, numbers and member lists inline, numbers always quoted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+HEADER = "# Exported by `reconciler export` from the live platforms. Review before committing.\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # block lists indented under their key
+
+
+def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    flow = all(isinstance(v, str) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = '"' if value.startswith("+") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(list, _list)
+_Dumper.add_representer(str, _str)
+
+
+def manifest(document: dict[str, Any]) -> str:
+    return HEADER + yaml.dump(
+        document, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True
+    )
+
+
+CONFIG = """\
+# reconciler.yaml written by `reconciler export`. Secrets are references: export the
+# variables before running reconciler (literal secrets are refused for real URLs).
+providers:
+  connecttoteams:
+    url: {c2t_url}
+    clientId: ${{C2T_CLIENT_ID}}
+    clientSecret: ${{C2T_CLIENT_SECRET}}
+    username: ${{C2T_USERNAME}}
+    password: ${{C2T_PASSWORD}}
+    resellerId: {reseller}
+  contextsms:
+    url: {csms_url}
+    username: ${{CSMS_USERNAME}}
+    password: ${{CSMS_PASSWORD}}
+  connectel:
+    url: {cnt_url}
+    token: ${{CONNECTEL_TOKEN}}
+apply:
+  parallelism: 8
+  rateLimit: {{connecttoteams: 20, contextsms: 20, connectel: 5}}
+"""
+
+
+def config(c2t_url: str, csms_url: str, cnt_url: str, reseller: int | None) -> str:
+    return CONFIG.format(
+        c2t_url=c2t_url, csms_url=csms_url, cnt_url=cnt_url, reseller=reseller or "null"
+    )
