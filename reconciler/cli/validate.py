@@ -19,7 +19,7 @@ def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None) -
     """Validate manifests offline and report every problem at once."""
     roots = list(paths) or [pathlib.Path()]
     config = config_loader.load(config_loader.find(config_path, roots))
-    exclude = [config.seed_path] if config.seed_path else []
+    exclude = config.not_manifests
     try:
         manifests = loader.load(roots, exclude)
     except ManifestError as exc:

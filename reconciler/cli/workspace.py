@@ -32,7 +32,7 @@ def load(
 ) -> Workspace:
     roots = list(paths) or [pathlib.Path()]
     config = config_loader.load(config_loader.find(config_path, roots))
-    exclude = [config.seed_path] if config.seed_path else []
+    exclude = config.not_manifests
     manifests = loader.load(roots, exclude)
     return Workspace(config, manifests, scope(manifests.state, enterprises, selectors))
 

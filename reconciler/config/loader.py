@@ -8,6 +8,7 @@ variable and its `file:line`.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import ipaddress
 import os
 import pathlib
@@ -46,6 +47,19 @@ class Config:
     def seed_path(self) -> pathlib.Path | None:
         seed = self.settings.sandbox.seed
         return self.directory / seed if seed else None
+
+    @property
+    def not_manifests(self) -> list[pathlib.Path]:
+        """Files under the config's directory that are not manifests: the sandbox seed and
+        whatever manifests.exclude names."""
+        paths = [self.seed_path] if self.seed_path else []
+        patterns = self.settings.manifests.exclude
+        if patterns:
+            for path in self.directory.rglob("*"):
+                relative = path.relative_to(self.directory).as_posix()
+                if path.is_file() and any(fnmatch.fnmatch(relative, p) for p in patterns):
+                    paths.append(path)
+        return paths
 
     @property
     def db_path(self) -> pathlib.Path:

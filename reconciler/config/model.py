@@ -76,11 +76,20 @@ class SandboxSettings(Frozen):
     )
 
 
+class ManifestSettings(Frozen):
+    exclude: list[StrictStr] = Field(
+        default_factory=list,
+        description="Globs, relative to this file, of YAML files that are not manifests "
+        "(e.g. ci/**).",
+    )
+
+
 class ProjectConfig(Frozen):
     """reconciler.yaml"""
 
     model_config = Frozen.model_config | {"title": "reconciler project config (reconciler.yaml)"}
 
     providers: Providers = Field(default_factory=Providers)
+    manifests: ManifestSettings = Field(default_factory=ManifestSettings)
     apply: ApplySettings = Field(default_factory=ApplySettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)

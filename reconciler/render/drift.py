@@ -138,7 +138,8 @@ def junit(report: DriftReport) -> str:
 
 
 STYLE = """
-body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #1b1f24; }
+body { font: 15px/1.45 system-ui, sans-serif; color: #1b1f24; }
+body { margin: 2rem auto; padding: 0 1rem; max-width: 72rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
 .ok { color: #1a7f37; } .drift { color: #b35900; }
 table { border-collapse: collapse; width: 100%; margin-top: .5rem; }

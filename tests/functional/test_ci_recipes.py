@@ -1,0 +1,77 @@
+"""The CI recipes in examples/ci run, command for command, against the sandbox.
+
+Every `reconciler ...` line of a recipe is executed in its job's order (plan, apply,
+drift) in a project aimed at a served sandbox, so a recipe that rots fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.functional.conftest import EXAMPLES, Project, Vendor
+
+RECIPES = EXAMPLES / "ci"
+
+
+def github(job: str) -> list[str]:
+    workflow = yaml.safe_load((RECIPES / "github-actions.yml").read_text())
+    steps = workflow["jobs"][job]["steps"]
+    return [s["run"] for s in steps if str(s.get("run", "")).startswith("reconciler ")]
+
+
+def gitlab(job: str) -> list[str]:
+    pipeline = yaml.safe_load((RECIPES / "gitlab-ci.yml").read_text())
+    return [line for line in pipeline[job]["script"] if line.startswith("reconciler ")]
+
+
+def shell(project: Project, command: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{pathlib.Path(sys.executable).parent}:{os.environ['PATH']}"}
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("recipe", [github, gitlab], ids=["github-actions", "gitlab-ci"])
+def test_recipe_commands_run_against_the_sandbox(
+    project: Project, vendor: Vendor, recipe: object
+) -> None:
+    steps = recipe  # type: ignore[assignment]
+    commands = {job: steps(job) for job in ("plan", "apply", "drift")}  # type: ignore[operator]
+    assert commands["plan"] == [
+        "reconciler validate .",
+        "reconciler plan . --format markdown -o plan.json > plan.md",
+    ]
+    assert commands["apply"] == ["reconciler apply plan.json"]
+    for command in commands["plan"] + commands["apply"]:
+        result = shell(project, command)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+    assert (project.root / "plan.md").read_text().startswith("### reconciler plan: 23 to create")
+    for command in commands["drift"]:
+        result = shell(project, command)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)  # in sync
+    did = vendor.did(78, "+12025550107")
+    vendor.c2t_post(
+        "/sms/addSMSDidsForUser",
+        {
+            "enterpriseId": 78,
+            "userId": "erin@sunshinedental.com",
+            "assigned": False,
+            "smsDID": [did],
+        },
+    )
+    *reports, gate = commands["drift"]
+    for command in reports:
+        assert shell(project, command).returncode == 0  # reports are written, not failed
+    assert "<failure" in (project.root / "drift.xml").read_text()
+    assert shell(project, gate).returncode == 2  # the nightly job fails on drift
