@@ -14,7 +14,6 @@ from reconciler.apply import executor, lock, staleness
 from reconciler.apply.outcome import Report
 from reconciler.cli import exitcodes, options, progress, workspace
 from reconciler.errors import ReconcilerError
-from reconciler.plan import planner
 from reconciler.plan.model import Plan
 from reconciler.providers import factory
 from reconciler.providers.ratelimit import TokenBucket
@@ -82,16 +81,7 @@ def _saved_plan(paths: tuple[pathlib.Path, ...]) -> Plan | None:
 
 
 def _plan(ws: workspace.Workspace, app: Any, force: bool, paths: tuple[pathlib.Path, ...]) -> Plan:
-    read = workspace.read_live(ws, app)
-    return planner.make_plan(
-        ws.desired,
-        read.found,
-        read.endpoints,
-        reseller_id=read.reseller_id,
-        force=force,
-        manifest_digest=ws.manifests.digest,
-        paths=tuple(str(p) for p in paths),
-    )
+    return workspace.plan(ws, app, force=force, paths=paths).plan
 
 
 def _check_fresh(saved: Plan, fresh: Plan, digest: str) -> None:

@@ -8,7 +8,6 @@ import click
 
 from reconciler.cli import exitcodes, options, workspace
 from reconciler.drift import report as drift
-from reconciler.plan import planner
 from reconciler.render.drift import RENDERERS
 
 
@@ -35,11 +34,8 @@ def command(
 ) -> int:
     """Compare live state with the manifests. Exit 0 in sync, 2 drift, 1 error."""
     ws = workspace.load(paths, config_path, enterprises, selectors)
-    read = workspace.read_live(ws, workspace.sandbox_app(ws.config))
-    plan, problems = planner.plan_with_problems(
-        ws.desired, read.found, read.endpoints, reseller_id=read.reseller_id, force=True
-    )
-    report = drift.build(plan, problems, read.found, ws.desired)
+    planned = workspace.plan(ws, workspace.sandbox_app(ws.config), force=True, strict=False)
+    report = drift.build(planned.plan, planned.problems, planned.read.found, ws.desired)
     rendered = RENDERERS[fmt](report)
     if out is None:
         click.echo(rendered, nl=False)

@@ -8,7 +8,6 @@ import sys
 import click
 
 from reconciler.cli import exitcodes, options, workspace
-from reconciler.plan import planner
 from reconciler.render import jsonplan, markdown, text
 
 
@@ -49,16 +48,7 @@ def command(
 ) -> int:
     """Show what apply would change on the live platforms."""
     ws = workspace.load(paths, config_path, enterprises, selectors)
-    read = workspace.read_live(ws, workspace.sandbox_app(ws.config))
-    plan = planner.make_plan(
-        ws.desired,
-        read.found,
-        read.endpoints,
-        reseller_id=read.reseller_id,
-        force=force,
-        manifest_digest=ws.manifests.digest,
-        paths=tuple(str(p) for p in paths) or (".",),
-    )
+    plan = workspace.plan(ws, workspace.sandbox_app(ws.config), force=force, paths=paths).plan
     if fmt == "json":
         click.echo(jsonplan.render(plan), nl=False)
     elif fmt == "markdown":

@@ -10,9 +10,11 @@ from typing import Any
 import click
 
 from reconciler.config import loader as config_loader
-from reconciler.errors import ReconcilerError
+from reconciler.errors import PlanError, ReconcilerError
 from reconciler.manifest import loader
 from reconciler.model import live, state
+from reconciler.plan import planner
+from reconciler.plan.model import Plan
 from reconciler.providers import factory
 from reconciler.providers import live as live_reader
 
@@ -107,3 +109,34 @@ def read_live(workspace: Workspace, asgi_app: Any = None) -> LiveRead:
     # of its main task, which for a large tenant would be the whole live state (~1 s).
     asyncio.run(run())
     return result[0]
+
+
+@dataclasses.dataclass
+class Planned:
+    plan: Plan
+    problems: list[str]  # what would stop the plan (conflicts, preconditions, safety)
+    read: LiveRead
+
+
+def plan(
+    workspace: Workspace,
+    asgi_app: Any,
+    *,
+    force: bool,
+    paths: tuple[pathlib.Path, ...] = (),
+    strict: bool = True,
+) -> Planned:
+    """Read live state and plan against it; `strict` raises PlanError on any problem."""
+    read = read_live(workspace, asgi_app)
+    made, problems = planner.plan_with_problems(
+        workspace.desired,
+        read.found,
+        read.endpoints,
+        reseller_id=read.reseller_id,
+        force=force,
+        manifest_digest=workspace.manifests.digest,
+        paths=tuple(str(p) for p in paths) or (".",),
+    )
+    if strict and problems:
+        raise PlanError(planner.problem_report(problems))
+    return Planned(made, problems, read)

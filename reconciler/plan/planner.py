@@ -44,7 +44,7 @@ def make_plan(
         paths=paths,
     )
     if problems:
-        raise PlanError(_report(problems))
+        raise PlanError(problem_report(problems))
     return plan
 
 
@@ -223,7 +223,8 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _report(problems: list[str]) -> str:
+def problem_report(problems: list[str]) -> str:
+    """All the problems that stop a plan, one per line, for a PlanError."""
     lines = [
         f"the plan cannot be made ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"
     ]
