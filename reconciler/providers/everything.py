@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from reconciler import errors
 from reconciler.model import kinds
 from reconciler.providers.connecttoteams import reader as c2t_reader
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
+from reconciler.providers.contextsms import reader as csms_reader
 from reconciler.providers.contextsms.client import ContextSmsClient
 
 C2TFound = c2t_reader.Found
@@ -27,33 +27,12 @@ async def connecttoteams(
 
 
 async def contextsms(client: ContextSmsClient, csp: str) -> list[CsmsFound]:
-    try:
-        rows = [
-            r for r in await client.op("listEnterprises", cspId=csp) or [] if not r.get("deleted")
-        ]
-    except errors.NotFound:
-        return []
+    """Every live enterprise of the CSP with its mappings."""
+    rows = [r for r in await csms_reader.enterprises(client, csp) if not r.get("deleted")]
     items = await asyncio.gather(
         *(client.op("listMappings", enterpriseId=r["enterpriseId"]) for r in rows)
     )
-    out = []
-    for row, mapping_items in zip(rows, items, strict=True):
-        mappings = {}
-        for item in mapping_items or []:
-            m = item.get("numberToMessageAppMap") or {}
-            mappings[str(m["phoneNumber"])] = kinds.Mapping.model_construct(
-                phoneNumber=str(m["phoneNumber"]),
-                messagingAppType=m.get("messagingAppType") or "Teams",
-                messagingAppId=str(m.get("messagingAppId") or ""),
-                name=str(m.get("name") or ""),
-            )
-        section = kinds.ContextSmsEnterprise.model_construct(
-            cspId=csp,
-            name=str(row.get("name")),
-            enterpriseId=str(row["enterpriseId"]),
-            contact=row.get("contact"),
-            number=row.get("number"),
-            email=row.get("email"),
-        )
-        out.append((section, mappings))
-    return out
+    return [
+        (csms_reader.section_of(csp, row), csms_reader.mappings_of(mapping_items)[0])
+        for row, mapping_items in zip(rows, items, strict=True)
+    ]

@@ -31,14 +31,14 @@ async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> 
     if not wanted:
         return {}
     csps = sorted({e.contextsms.cspId for e in wanted if e.contextsms})
-    listings = await asyncio.gather(*(_enterprises(client, csp) for csp in csps))
+    listings = await asyncio.gather(*(enterprises(client, csp) for csp in csps))
     rows_by_csp = dict(zip(csps, listings, strict=True))
     matches = {e.name: (e, _match(e, rows_by_csp)) for e in wanted}
     found = await asyncio.gather(*(_enterprise(client, e, row) for e, row in matches.values()))
     return dict(zip(matches, found, strict=True))
 
 
-async def _enterprises(client: ContextSmsClient, csp: str) -> list[dict[str, Any]]:
+async def enterprises(client: ContextSmsClient, csp: str) -> list[dict[str, Any]]:
     try:
         return list(await client.op("listEnterprises", cspId=csp) or [])
     except errors.NotFound:  # "Enterprises not found": an empty CSP
@@ -76,6 +76,13 @@ async def _enterprise(
     items, paid = await asyncio.gather(
         client.op("listMappings", enterpriseId=enterprise_id), payment
     )
+    mappings, ids = mappings_of(items)
+    facts = live.ContextSmsLive(enterpriseId=enterprise_id, cspId=desired.cspId, mappingIds=ids)
+    return Found(facts, section_of(desired.cspId, row), mappings, _payment(email, paid))
+
+
+def mappings_of(items: Any) -> tuple[dict[str, kinds.Mapping], dict[str, str]]:
+    """A mapping list answer as mappings by phone number, and their NTMAP ids."""
     mappings, ids = {}, {}
     for item in items or []:
         m = item.get("numberToMessageAppMap") or {}
@@ -87,16 +94,19 @@ async def _enterprise(
             messagingAppId=str(m.get("messagingAppId") or ""),
             name=str(m.get("name") or ""),
         )
-    facts = live.ContextSmsLive(enterpriseId=enterprise_id, cspId=desired.cspId, mappingIds=ids)
-    section = kinds.ContextSmsEnterprise.model_construct(
-        cspId=desired.cspId,
+    return mappings, ids
+
+
+def section_of(csp: str, row: dict[str, Any]) -> kinds.ContextSmsEnterprise:
+    """An enterprise of a CSP's listing as the manifest's contextsms section."""
+    return kinds.ContextSmsEnterprise.model_construct(
+        cspId=csp,
         name=str(row.get("name")),
-        enterpriseId=enterprise_id,
+        enterpriseId=str(row["enterpriseId"]),
         contact=str(row.get("contact") or ""),
         number=str(row.get("number") or ""),
         email=str(row.get("email") or ""),
     )
-    return Found(facts, section, mappings, _payment(email, paid))
 
 
 def _payment(email: str | None, answer: dict[str, Any] | None) -> live.Payment | None:
