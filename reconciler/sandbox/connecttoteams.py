@@ -459,7 +459,7 @@ def _group_json(db: sqlite3.Connection, group: sqlite3.Row, *, created: bool) ->
         "enable": bool(group["enable"]),
         "dids": None
         if created
-        else _holder_dids(db, "SMS_GROUP", str(group["id"]), group["enterprise_id"]),
+        else _dids_by_holder(db, group["enterprise_id"], "SMS_GROUP").get(str(group["id"]), []),
         "members": None if created else _members(db, group["id"]),
     }
 
@@ -590,18 +590,6 @@ def _describe(db: sqlite3.Connection, row: sqlite3.Row) -> str:
         )
         return f"user {row['assignee_id']}{detail}"
     return f"{row['assignee_type']} {row['assignee_id']}"
-
-
-def _holder_dids(
-    db: sqlite3.Connection, kind: str, holder_id: str, enterprise_id: int
-) -> list[dict[str, Any]]:
-    rows = db.execute(
-        "SELECT id, did FROM c2t_number"
-        f" WHERE enterprise_id = ? AND assignee_type = ? AND assignee_id = ? AND {SMS_HELD}"
-        " ORDER BY id",
-        (enterprise_id, kind, holder_id),
-    ).fetchall()
-    return [{"id": r["id"], "did": r["did"]} for r in rows]
 
 
 def _members(db: sqlite3.Connection, group_id: int) -> list[str]:
