@@ -54,7 +54,9 @@ def command(
     color = bool(ctx.obj and ctx.obj.get("color"))
     with lock.exclusive(ws.config.directory):
         app = workspace.sandbox_app(ws.config)
-        plan = _plan(ws, app, force or bool(saved and saved.forced), paths)
+        plan = workspace.plan(
+            ws, app, force=force or bool(saved and saved.forced), paths=paths
+        ).plan
         if saved is not None:
             _check_fresh(saved, plan, ws.manifests.digest)
         if not as_json:
@@ -78,10 +80,6 @@ def _saved_plan(paths: tuple[pathlib.Path, ...]) -> Plan | None:
         raise ReconcilerError(
             f"{paths[0]}: not a saved plan ({str(exc).splitlines()[0]})"
         ) from None
-
-
-def _plan(ws: workspace.Workspace, app: Any, force: bool, paths: tuple[pathlib.Path, ...]) -> Plan:
-    return workspace.plan(ws, app, force=force, paths=paths).plan
 
 
 def _check_fresh(saved: Plan, fresh: Plan, digest: str) -> None:
