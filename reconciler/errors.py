@@ -11,6 +11,14 @@ class ReconcilerError(Exception):
     """An error the user can act on; its message says what, where and what to do."""
 
 
+class UsageError(ReconcilerError):
+    """A command line that cannot mean anything (exit 64), e.g. a --selector without '='."""
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__(f"Invalid value for {option}: {message}")
+        self.option = option
+
+
 class ManifestError(ReconcilerError):
     """Manifests failed validation; `report` is the full rendered list of problems."""
 

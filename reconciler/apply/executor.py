@@ -1,7 +1,8 @@
-"""Execute a Plan: phase by phase across all enterprises, bounded concurrency, per-API
-rate limits (in the clients), retries of transient failures, and partial failure that
-never loses work: independent changes continue, dependents of a failed change are
-skipped, every enterprise still gets its Sync Unified App.
+"""Execute a Plan: phase by phase across all enterprises, bounded concurrency, and
+partial failure that never loses work: independent changes continue, dependents of a
+failed change are skipped, every enterprise still gets its Sync Unified App.
+
+Rate limits, retries and the recovery of lost creates are the session's clients' own.
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler import errors
-from reconciler.apply import recovery, refs
+from reconciler.apply import refs
 from reconciler.apply.outcome import Event, Outcome, Report, Status
 from reconciler.plan.model import Call, Change, Plan
-from reconciler.providers.factory import Clients
-from reconciler.providers.http import VendorClient
+from reconciler.providers.session import Session
 
 OnEvent = Callable[[Event], None]
 
 
 class Executor:
-    def __init__(self, plan: Plan, clients: Clients, parallelism: int, on_event: OnEvent) -> None:
+    def __init__(self, plan: Plan, session: Session, parallelism: int, on_event: OnEvent) -> None:
         self.plan = plan
-        self.clients = clients
+        self.session = session
         self.on_event = on_event
         self.parallelism = parallelism
         self.refs: dict[str, Any] = {}
@@ -33,6 +33,7 @@ class Executor:
         self.done = 0
         self.changes = plan.changes  # computed once: a plan may hold thousands
         self.total = len(self.changes)
+        self.calls_before = session.calls  # the read's calls are not the apply's
 
     async def run(self) -> Report:
         changes = self.changes
@@ -49,7 +50,7 @@ class Executor:
             )
             for ch in changes
         )
-        return Report(outcomes, self.clients.calls)
+        return Report(outcomes, self.session.calls - self.calls_before)
 
     async def _pool(self, batch: list[tuple[Change, list[Call]]]) -> None:
         """Run a phase with `parallelism` workers: calls in flight never exceed it."""
@@ -87,43 +88,13 @@ class Executor:
                 return
 
     async def _call(self, call: Call) -> None:
-        client = self._client(call)
-        path = refs.path(call, self.refs)
+        client = self.session.client(call.api)
+        params = refs.resolve(call.pathParams, self.refs)
+        path = call.path.format(**params)
         body = refs.resolve(call.body, self.refs)
-        if recovery.recoverable(call):
-            answer = await self._create(client, call, path, body)
-        else:
-            try:
-                answer = await client.call(call.operation, call.method, path, json_body=body)
-            except errors.ApiError as exc:
-                if not recovery.already_done(call, exc):
-                    raise
-                answer = None
+        answer = await client.send(call.operation, call.method, path, params, body)
         for name, field in call.produces.items():
             self.refs[name] = answer[field]
-
-    async def _create(self, client: VendorClient, call: Call, path: str, body: Any) -> Any:
-        """Create once; after a transient failure, look the object up before trying again."""
-        first = True
-        async for attempt in client.retrying():
-            with attempt:
-                if not first:
-                    found = await recovery.lookup(client, call, path, body)
-                    if found is not None:
-                        return found
-                first = False
-                return await client.call(
-                    call.operation, call.method, path, json_body=body, retry=False
-                )
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _client(self, call: Call) -> VendorClient:
-        client = (
-            self.clients.connecttoteams if call.api == "connecttoteams" else self.clients.contextsms
-        )
-        if client is None:
-            raise errors.ConfigError(f"the plan calls {call.api}, which is not configured")
-        return client
 
     def _finish(self, change: Change, status: Status, reason: str = "") -> None:
         if change.id in self.status:
@@ -135,5 +106,5 @@ class Executor:
         self.on_event(Event("finish", change.id, self.done, self.total, outcome))
 
 
-async def execute(plan: Plan, clients: Clients, *, parallelism: int, on_event: OnEvent) -> Report:
-    return await Executor(plan, clients, parallelism, on_event).run()
+async def execute(plan: Plan, session: Session, *, parallelism: int, on_event: OnEvent) -> Report:
+    return await Executor(plan, session, parallelism, on_event).run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.plan.model import Call, is_ref
+from reconciler.plan.model import is_ref
 
 
 class Unresolved(Exception):
@@ -23,7 +23,3 @@ def resolve(value: Any, refs: Mapping[str, Any]) -> Any:
     if isinstance(value, list):
         return [resolve(v, refs) for v in value]
     return value
-
-
-def path(call: Call, refs: Mapping[str, Any]) -> str:
-    return call.path.format(**resolve(call.pathParams, refs))

@@ -6,9 +6,11 @@ import pathlib
 
 import click
 
-from reconciler.cli import exitcodes, options, workspace
-from reconciler.drift import report as drift
+from reconciler.cli import exitcodes, options
+from reconciler.engine import workspace
+from reconciler.engine.run import Run
 from reconciler.render.drift import RENDERERS
+from reconciler.reports import drift
 
 
 @click.command("drift")
@@ -34,8 +36,9 @@ def command(
 ) -> int:
     """Compare live state with the manifests. Exit 0 in sync, 2 drift, 1 error."""
     ws = workspace.load(paths, config_path, enterprises, selectors)
-    planned = workspace.plan(ws, workspace.sandbox_app(ws.config), force=True, strict=False)
-    report = drift.build(planned.plan, planned.problems, planned.read.found, ws.desired)
+    with Run(ws.config) as run:
+        planned = run.plan(ws, force=True)
+    report = drift.build(planned.plan, planned.live, ws.desired)
     rendered = RENDERERS[fmt](report)
     if out is None:
         click.echo(rendered, nl=False)
@@ -44,4 +47,6 @@ def command(
         click.echo(f"wrote {out}", err=True)
     if out is not None or fmt != "text":
         click.echo(RENDERERS["text"](report).splitlines()[-1], err=True)
+    if report.failed:
+        return exitcodes.ERROR
     return exitcodes.OK if report.in_sync else exitcodes.CHANGES

@@ -17,7 +17,7 @@ import click
 
 from reconciler import __version__
 from reconciler.cli import exitcodes
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ReconcilerError, UsageError
 
 # Commands are imported when used: `validate` must not pay for FastAPI, httpx and rich.
 COMMANDS = {
@@ -81,6 +81,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exitcodes.ERROR
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return exitcodes.USAGE
     except (KeyboardInterrupt, click.Abort):
         click.echo("interrupted", err=True)
         return exitcodes.INTERRUPTED

@@ -7,10 +7,11 @@ import pathlib
 
 import click
 
-from reconciler.cli import exitcodes, options, workspace
-from reconciler.inventory import rows as inventory
-from reconciler.model import live
+from reconciler.cli import exitcodes, options
+from reconciler.engine import workspace
+from reconciler.engine.run import Run
 from reconciler.render import numbers as render
+from reconciler.reports import inventory
 
 
 @click.command("numbers")
@@ -50,18 +51,18 @@ def command(
     """List the live number inventory, or (`numbers missing`) write the bulk-upload CSV
     of the numbers the manifests use but the inventory cannot serve."""
     find_missing = bool(args) and str(args[0]) == "missing"
-    paths = args[1:] if find_missing else args
-    ws = workspace.load(paths, config_path, enterprises, selectors)
-    found = workspace.read_live(ws, workspace.sandbox_app(ws.config)).found
-    if find_missing:
-        return _missing(found, ws, out)
-    rows = inventory.rows(found, ws.desired, filter_name)
-    text = {"table": render.table, "csv": render.as_csv, "json": render.as_json}[fmt](rows)
-    click.echo(text, nl=False)
-    return exitcodes.OK
-
-
-def _missing(found: live.Live, ws: workspace.Workspace, out: pathlib.Path | None) -> int:
+    ws = workspace.load(args[1:] if find_missing else args, config_path, enterprises, selectors)
+    with Run(ws.config) as run:
+        found = run.read(ws.desired)
+    for problem in found.failed.values():
+        click.echo(f"error: {problem.describe()}", err=True)
+    if not find_missing:
+        rows = inventory.rows(found, ws.desired, filter_name)
+        click.echo(
+            {"table": render.table, "csv": render.as_csv, "json": render.as_json}[fmt](rows),
+            nl=False,
+        )
+        return exitcodes.ERROR if found.failed else exitcodes.OK
     items = inventory.missing(found, ws.desired)
     for item in items:
         click.echo(f"{item.enterprise}: {item.number} ({item.wanted_by}): {item.reason}", err=True)
@@ -70,14 +71,12 @@ def _missing(found: live.Live, ws: workspace.Workspace, out: pathlib.Path | None
             "every number the manifests use is in the inventory with SMS and a carrier profile",
             err=True,
         )
-        return exitcodes.OK
-    text = render.upload_csv(items)
-    if out is None:
-        click.echo(text, nl=False)
+    elif out is None:
+        click.echo(render.upload_csv(items), nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(render.upload_csv(items), encoding="utf-8")
         click.echo(
             f"wrote {out}: upload it on the Phone Numbers page and pick the SMS carrier profile",
             err=True,
         )
-    return exitcodes.OK
+    return exitcodes.ERROR if found.failed else exitcodes.OK

@@ -43,3 +43,10 @@ def scope(function: F) -> F:
         metavar="NAME",
         help="Only this enterprise (metadata.name); repeat for several.",
     )(function)
+
+
+def color(ctx: click.Context, stream: str = "stdout") -> bool:
+    """Colour only when asked for (no --no-color) and writing to a terminal."""
+    import sys
+
+    return bool(ctx.obj and ctx.obj.get("color")) and getattr(sys, stream).isatty()

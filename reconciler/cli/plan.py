@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pathlib
-import sys
 
 import click
 
-from reconciler.cli import exitcodes, options, workspace
+from reconciler.cli import exitcodes, options
+from reconciler.engine import workspace
+from reconciler.engine.run import Run
 from reconciler.render import jsonplan, markdown, text
 
 
@@ -48,17 +49,16 @@ def command(
 ) -> int:
     """Show what apply would change on the live platforms."""
     ws = workspace.load(paths, config_path, enterprises, selectors)
-    plan = workspace.plan(ws, workspace.sandbox_app(ws.config), force=force, paths=paths).plan
-    if fmt == "json":
-        click.echo(jsonplan.render(plan), nl=False)
-    elif fmt == "markdown":
-        click.echo(markdown.render(plan), nl=False)
+    with Run(ws.config) as run:
+        plan = run.plan(ws, force=force).plan
+    if fmt == "text":
+        click.echo(text.render(plan, color=options.color(ctx), show_calls=show_calls), nl=False)
     else:
-        color = bool(ctx.obj and ctx.obj.get("color")) and sys.stdout.isatty()
-        click.echo(text.render(plan, color=color, show_calls=show_calls), nl=False)
+        click.echo((jsonplan if fmt == "json" else markdown).render(plan), nl=False)
     if out is not None:
         out.write_text(jsonplan.render(plan), encoding="utf-8")
         click.echo(f"saved the plan to {out}", err=True)
-    if detailed_exitcode and plan.changes:
-        return exitcodes.CHANGES
-    return exitcodes.OK
+    if plan.failed:
+        click.echo(f"error: {text.failures(plan)}", err=True)
+        return exitcodes.ERROR
+    return exitcodes.CHANGES if detailed_exitcode and plan.changes else exitcodes.OK

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import pathlib
 
 import click
 
-from reconciler.cli import exitcodes, options, workspace
+from reconciler.cli import exitcodes, options
+from reconciler.engine import verify, workspace
+from reconciler.engine.run import Run
 from reconciler.errors import ReconcilerError
-from reconciler.providers import factory
 from reconciler.render import verify as render
-from reconciler.verify import message as rules
-from reconciler.verify import runner, targets
+from reconciler.reports.verify import targets
+from reconciler.wire import connectel as rules
 
 
 @click.command("verify")
@@ -60,7 +60,7 @@ def command(
         if problem:
             raise click.BadParameter(problem, param_hint=hint)
     ws = workspace.load(paths, config_path, enterprises, selectors)
-    chosen = targets.targets(ws.desired, numbers)
+    chosen = targets(ws.desired, numbers)
     unknown = sorted(set(numbers) - {t.number for t in chosen})
     if unknown:
         raise ReconcilerError(
@@ -68,16 +68,10 @@ def command(
         )
     if not chosen:
         raise ReconcilerError("no managed SMS numbers in scope: nothing to verify")
-    cost = rules.cost(text)
-    app = workspace.sandbox_app(ws.config)
-    settings = runner.Options(
+    settings = verify.Options(
         sender=sender, message=text, timeout=timeout, callback_port=callback_port
     )
-
-    async def run() -> list[runner.Result]:
-        async with factory.connectel(ws.config, asgi_app=app) as client:
-            return await runner.verify(client, chosen, settings)
-
-    results = asyncio.run(run())
-    click.echo(render.table(results, cost), nl=False)
+    with Run(ws.config) as run:
+        results = verify.verify_in(run, chosen, settings)
+    click.echo(render.table(results, rules.cost(text)), nl=False)
     return exitcodes.OK if all(r.ok for r in results) else exitcodes.ERROR

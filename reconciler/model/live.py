@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from reconciler.model import kinds, state
+from reconciler.model.problem import Problem
 
 HolderType = Literal["USER", "SMS_GROUP", "OTHER"]
 
@@ -78,4 +79,9 @@ class LiveEnterprise(kinds.Frozen):
 
 
 class Live(kinds.Frozen):
+    """What was read: the enterprises found (or not) live, keyed by manifest name, and the
+    ones whose read failed, with why; plus the reseller new enterprises go under."""
+
     enterprises: dict[str, LiveEnterprise] = Field(default_factory=dict)
+    failed: dict[str, Problem] = Field(default_factory=dict)
+    resellerId: int | None = None

@@ -1,6 +1,6 @@
-"""Compile resource changes into vendor calls, with the bodies shared/api documents.
-
-Every function returns a `Call`; ids not known before apply are `{"$ref": ...}` values.
+"""Compile resource changes into vendor calls: which operation, in which phase, with the
+body wire/ builds. Every function returns a `Call`; ids not known before apply are
+`{"$ref": ...}` values.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from reconciler.model import kinds
-from reconciler.model.endpoints import CONTEXTSMS, Endpoint
 from reconciler.plan import phases
 from reconciler.plan.model import Call
-
-UPDATED_BY = -1  # the documented samples send a user id or -1; we act as the API client
+from reconciler.wire import connecttoteams as c2t
+from reconciler.wire import contextsms as csms
+from reconciler.wire.endpoints import Endpoint
 
 
 class Compiler:
@@ -35,71 +35,34 @@ class Compiler:
         return _call("connecttoteams", self.endpoints[operation], operation, phase, body, params)
 
     def _csms(self, operation: str, phase: int, body: Any = None, **params: Any) -> Call:
-        return _call("contextsms", CONTEXTSMS[operation], operation, phase, body, params)
+        return _call("contextsms", csms.ENDPOINTS[operation], operation, phase, body, params)
 
     # --- enterprises ---------------------------------------------------------------------
 
     def new_enterprise(self, section: kinds.ConnecttoTeamsEnterprise, produces: str) -> Call:
-        body = {
-            "enterpriseName": section.enterpriseName,
-            "resellerId": self.reseller_id,
-            "services": list(section.services),
-            "allowExternalNumbers": False,
-            "restrictAdminAccess": False,
-        }
+        body = c2t.new_enterprise(section, self.reseller_id)
         call = self._c2t("newEnterprise", phases.CREATE_CONNECTTOTEAMS, body)
         return call.model_copy(update={"produces": {produces: "enterpriseId"}})
 
     def edit_enterprise(
         self, name: str, services: Iterable[str], settings: Mapping[str, Any]
     ) -> Call:
-        body = {
-            **settings,
-            "enterpriseId": self.enterprise_id,
-            "enterpriseName": name,
-            "resellerId": self.reseller_id,
-            "services": list(services),
-        }
+        body = c2t.edit_enterprise(self.enterprise_id, name, services, settings, self.reseller_id)
         return self._c2t("editEnterprise", phases.SERVICES, body)
 
     def new_csms_enterprise(self, section: kinds.ContextSmsEnterprise, produces: str) -> Call:
-        body = {
-            "name": section.name,
-            "contact": section.contact,
-            "number": section.number,
-            "email": section.email,
-        }
+        body = csms.new_enterprise(section)
         call = self._csms("newEnterprise", phases.CREATE_CONTEXTSMS, body, cspId=section.cspId)
         return call.model_copy(update={"produces": {produces: "enterpriseId"}})
 
     # --- SMS users -----------------------------------------------------------------------
 
     def enable_user(self, user: kinds.SmsUser, enable: bool = True) -> Call:
-        body: dict[str, Any] = {
-            "updatedBy": UPDATED_BY,
-            "userId": user.userId,
-            "email": user.email or user.userId,
-            "enterpriseId": self.enterprise_id,
-            "enable": enable,
-        }
-        if enable:
-            body |= {
-                "useCallingPhoneNumber": user.useCallingPhoneNumber,
-                "callingPhoneNumber": 0,
-                "userType": user.userType,
-                "userTag": user.userTag,
-            }
         phase = phases.ENABLE_USERS if enable else phases.PRUNE
-        return self._c2t("enableUser", phase, body)
+        return self._c2t("enableUser", phase, c2t.enable_user(self.enterprise_id, user, enable))
 
     def user_dids(self, user_id: str, did_ids: list[int], assigned: bool) -> Call:
-        body = {
-            "updatedBy": UPDATED_BY,
-            "enterpriseId": self.enterprise_id,
-            "userId": user_id,
-            "assigned": assigned,
-            "smsDID": [str(i) for i in sorted(did_ids)],
-        }
+        body = c2t.user_dids(self.enterprise_id, user_id, did_ids, assigned)
         phase = phases.ASSIGN_USER_NUMBERS if assigned else phases.UNASSIGN
         return self._c2t("userDids", phase, body)
 
@@ -108,42 +71,19 @@ class Compiler:
     def group(
         self, group: kinds.SmsGroup, group_id: Any, *, delete: bool = False, produces: str = ""
     ) -> Call:
-        body = {
-            "groupId": group_id,
-            "groupRef": None,
-            "groupName": group.name,
-            "groupOwner": group.owner,
-            "enterpriseId": self.enterprise_id,
-            "enable": True,
-            "deleteGroup": delete,
-            "groupNameOld": None,
-        }
+        body = c2t.group(self.enterprise_id, group, group_id, delete)
         call = self._c2t("group", phases.PRUNE if delete else phases.GROUPS, body)
         return call.model_copy(update={"produces": {produces: "groupId"}}) if produces else call
 
     def group_dids(
         self, group: kinds.SmsGroup, group_id: Any, did_ids: list[int], assigned: bool
     ) -> Call:
-        body = {
-            "assigned": assigned,
-            "updatedBy": UPDATED_BY,
-            "enterpriseId": self.enterprise_id,
-            "groupId": group_id,
-            "groupRef": None,
-            "groupName": group.name,
-            "groupOwner": group.owner,
-            "enterpriseRef": None,
-            "smsDID": [str(i) for i in sorted(did_ids)],
-        }
+        body = c2t.group_dids(self.enterprise_id, group, group_id, did_ids, assigned)
         phase = phases.GROUP_NUMBERS if assigned else phases.UNASSIGN
         return self._c2t("groupDids", phase, body)
 
     def members(self, group_id: Any, members: list[str], add: bool, phase: int = 0) -> Call:
-        body = {
-            "groupId": group_id,
-            "enterpriseId": self.enterprise_id,
-            "smsMembers": sorted(members),
-        }
+        body = c2t.members(self.enterprise_id, group_id, members)
         return self._c2t("addMembers" if add else "removeMembers", phase or phases.MEMBERS, body)
 
     def sync(self) -> Call:
@@ -152,16 +92,11 @@ class Compiler:
     # --- mappings ------------------------------------------------------------------------
 
     def add_mapping(self, mapping: kinds.Mapping) -> Call:
-        body = {
-            "phoneNumber": mapping.phoneNumber,
-            "messagingAppType": mapping.messagingAppType,
-            "messagingAppId": mapping.messagingAppId,
-            "name": mapping.name,
-        }
+        body = csms.add_mapping(mapping)
         return self._csms("addMapping", phases.MAPPINGS_CREATE, body, enterpriseId=self.csms_id)
 
     def edit_mapping(self, mapping_id: str, messaging_app_id: str) -> Call:
-        body = {"messagingAppId": messaging_app_id}
+        body = csms.edit_mapping(messaging_app_id)
         return self._csms("editMapping", phases.MAPPINGS_UPDATE, body, mappingId=mapping_id)
 
     def delete_mapping(self, mapping_id: str) -> Call:

@@ -10,6 +10,7 @@ from deepdiff import DeepDiff
 
 from reconciler.model import live as livemodel
 from reconciler.model import state
+from reconciler.model.problem import Problem, ProblemKind
 from reconciler.plan.calls import Compiler
 from reconciler.plan.model import Action, Call, Change, FieldChange, Kind, Unmanaged
 
@@ -67,7 +68,7 @@ class Context:
     compiler: Compiler
     drafts: list[Draft] = dataclasses.field(default_factory=list)
     unmanaged: list[Unmanaged] = dataclasses.field(default_factory=list)
-    problems: list[str] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     section_changes: set[str] = dataclasses.field(default_factory=set)
 
@@ -96,5 +97,7 @@ class Context:
         """DID ids of numbers in the inventory (missing ones are reported elsewhere)."""
         return sorted(self.inventory[n].didId for n in numbers if n in self.inventory)
 
-    def problem(self, message: str) -> None:
-        self.problems.append(f"enterprise '{self.name}': {message}")
+    def problem(self, kind: ProblemKind, message: str, about: str = "") -> None:
+        self.problems.append(
+            Problem(kind=kind, enterprise=self.name, message=message, object=about)
+        )

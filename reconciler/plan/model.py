@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from reconciler.model.kinds import Frozen
+from reconciler.model.problem import Problem
 
 Action = Literal["create", "update", "delete", "sync"]
 Kind = Literal["connecttoteams", "contextsms", "smsUser", "smsGroup", "mapping", "sync"]
@@ -83,11 +84,20 @@ class Unmanaged(Frozen):
 
 
 class EnterprisePlan(Frozen):
+    """One enterprise's part of the plan. With `problems` it failed: the problems say why,
+    and its changes (kept to show what it would take) are not the plan's: nothing is
+    applied to it."""
+
     name: str
     ids: dict[str, Any]  # {"connecttoteams": 78 | None, "contextsms": "E0000090" | None}
     changes: tuple[Change, ...] = ()
     unmanaged: tuple[Unmanaged, ...] = ()
     warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
 
 
 class Summary(Frozen):
@@ -95,6 +105,7 @@ class Summary(Frozen):
     update: int = 0
     delete: int = 0
     sync: int = 0
+    failed: int = 0  # enterprises that could not be read or planned
 
     @property
     def total(self) -> int:
@@ -112,4 +123,14 @@ class Plan(Frozen):
 
     @property
     def changes(self) -> tuple[Change, ...]:
-        return tuple(c for e in self.enterprises for c in e.changes)
+        """What apply does: the changes of every enterprise that did not fail."""
+        return tuple(c for e in self.enterprises if not e.failed for c in e.changes)
+
+    @property
+    def failed(self) -> tuple[EnterprisePlan, ...]:
+        """The enterprises that could not be read or planned."""
+        return tuple(e for e in self.enterprises if e.failed)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(p for e in self.enterprises for p in e.problems)

@@ -1,67 +1,46 @@
-"""make_plan: desired State + live facts -> Plan. Pure: no I/O, no clock, no httpx.
+"""plan: desired State + live facts -> Plan. Pure: no I/O, no clock, no httpx.
 
 Per enterprise: sections, users, groups, mappings, then number moves (dependencies),
-conflicts and preconditions, Sync Unified App, and the safety rails. Every problem of
-every enterprise is collected and raised at once as a PlanError.
+conflicts and preconditions, Sync Unified App, and the safety rails. A problem stops
+only its own enterprise: it is carried on that enterprise's plan, its changes left out,
+its changes kept for review but never applied, and every other enterprise
+is planned as usual. So is an enterprise whose read failed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.errors import PlanError
 from reconciler.model import live, state
-from reconciler.model.endpoints import Endpoint
 from reconciler.plan import holders, mappings, safety, sections
 from reconciler.plan.calls import Compiler
 from reconciler.plan.draft import Context, Draft
 from reconciler.plan.model import EnterprisePlan, Plan, Summary, ref
+from reconciler.wire.endpoints import Endpoint
 
 MISSING_HINT = "run `reconciler numbers missing` to write the portal's bulk-upload CSV"
 
 
-def make_plan(
-    desired: state.State,
-    found: live.Live,
-    endpoints: Mapping[str, Endpoint],
-    *,
-    reseller_id: int | None = None,
-    force: bool = False,
-    manifest_digest: str = "",
-    paths: tuple[str, ...] = (),
-) -> Plan:
-    """The plan; any conflict, failed precondition or safety rail raises PlanError."""
-    plan, problems = plan_with_problems(
-        desired,
-        found,
-        endpoints,
-        reseller_id=reseller_id,
-        force=force,
-        manifest_digest=manifest_digest,
-        paths=paths,
-    )
-    if problems:
-        raise PlanError(problem_report(problems))
-    return plan
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What a plan is made with besides the two States."""
+
+    endpoints: Mapping[str, Endpoint]  # ConnecttoTeams' map, overrides applied (config)
+    force: bool = False  # over policy.maxChangePercent
+    manifest_digest: str = ""
+    paths: tuple[str, ...] = ()
 
 
-def plan_with_problems(
-    desired: state.State,
-    found: live.Live,
-    endpoints: Mapping[str, Endpoint],
-    *,
-    reseller_id: int | None = None,
-    force: bool = False,
-    manifest_digest: str = "",
-    paths: tuple[str, ...] = (),
-) -> tuple[Plan, list[str]]:
-    """The plan and the problems that would stop it (drift reports them instead)."""
+def plan(desired: state.State, found: live.Live, settings: Settings) -> Plan:
+    """The plan for every desired enterprise; problems are carried on each enterprise."""
     contexts = [
-        _context(enterprise, found.enterprises.get(name), endpoints, reseller_id)
+        _context(enterprise, found.enterprises.get(name), settings.endpoints, found.resellerId)
         for name, enterprise in sorted(desired.enterprises.items())
+        if name not in found.failed
     ]
     for ctx in contexts:
         sections.plan_contextsms(ctx)
@@ -71,22 +50,22 @@ def plan_with_problems(
         mappings.plan_mappings(ctx)
         _numbers(ctx)
     _cross_enterprise_mappings(contexts)
-    problems: list[str] = []
-    plans = []
+    plans = {
+        name: EnterprisePlan(name=name, ids={}, problems=(p,)) for name, p in found.failed.items()
+    }
     for ctx in contexts:
         sections.plan_sync(ctx)
-        safety.check(ctx, force)
-        problems += ctx.problems
-        plans.append(_freeze(ctx))
-    plan = Plan(
-        enterprises=tuple(plans),
-        summary=_summary(plans),
-        manifestDigest=manifest_digest,
-        liveFingerprint=fingerprint(plans),
-        paths=tuple(paths),
-        forced=force,
+        safety.check(ctx, settings.force)
+        plans[ctx.name] = _freeze(ctx)
+    ordered = [plans[name] for name in sorted(plans)]
+    return Plan(
+        enterprises=tuple(ordered),
+        summary=_summary(ordered),
+        manifestDigest=settings.manifest_digest,
+        liveFingerprint=fingerprint(ordered),
+        paths=settings.paths,
+        forced=settings.force,
     )
-    return plan, problems
 
 
 def _context(
@@ -121,27 +100,31 @@ def _numbers(ctx: Context) -> None:
                     "is empty)"
                 )
                 ctx.problem(
+                    "precondition",
                     f"{number} ({holder_name}) is not in the inventory of {where}: the reseller "
-                    f"must add it; {MISSING_HINT}"
+                    f"must add it; {MISSING_HINT}",
                 )
                 continue
             if not item.sms:
                 ctx.problem(
+                    "precondition",
                     f"{number} ({holder_name}) has no SMS capability: ask the service provider "
-                    "to enable SMS on it"
+                    "to enable SMS on it",
                 )
             elif not item.carrierProfile:
                 ctx.problem(
+                    "precondition",
                     f"{number} ({holder_name}) has no SMS carrier profile: the reseller must "
-                    "assign one on the Phone Numbers page"
+                    "assign one on the Phone Numbers page",
                 )
             if number in releasers:
                 draft.depends.add(releasers[number])
             elif item.holder is not None:
                 ctx.problem(
+                    "conflict",
                     f"conflict: {number} is wanted by {holder_name} but held by "
                     f"{item.holder.describe()}, which no manifest manages: add it to the "
-                    "manifest, release the number, or set policy.prune: true"
+                    "manifest, release the number, or set policy.prune: true",
                 )
     for draft in ctx.drafts:
         if draft.kind not in ("connecttoteams", "contextsms", "sync"):
@@ -167,8 +150,9 @@ def _cross_enterprise_mappings(contexts: list[Context]) -> None:
                 draft.depends.add(other.change_id("mapping", draft.key))
             else:
                 ctx.problem(
+                    "conflict",
                     f"conflict: mapping {draft.key} is held by enterprise '{other.name}', which "
-                    "does not manage it: remove it there or set policy.prune: true there"
+                    "does not manage it: remove it there or set policy.prune: true there",
                 )
 
 
@@ -194,6 +178,7 @@ def _freeze(ctx: Context) -> EnterprisePlan:
         changes=changes,
         unmanaged=tuple(sorted(ctx.unmanaged, key=lambda u: (u.kind, u.key))),
         warnings=tuple(ctx.warnings),
+        problems=tuple(ctx.problems),
     )
 
 
@@ -203,31 +188,22 @@ def _phase(draft: Draft) -> int:
 
 def _summary(plans: list[EnterprisePlan]) -> Summary:
     counts = {"create": 0, "update": 0, "delete": 0, "sync": 0}
-    for plan in plans:
-        for change in plan.changes:
+    for enterprise in plans:
+        for change in () if enterprise.failed else enterprise.changes:
             counts[change.action] += 1
-    return Summary(**counts)
+    return Summary(**counts, failed=sum(1 for e in plans if e.failed))
 
 
 def fingerprint(plans: list[EnterprisePlan] | tuple[EnterprisePlan, ...]) -> dict[str, str]:
     """A digest of the live object each change touches, by change id."""
     return {
         change.id: _digest({"before": change.before, "action": change.action})
-        for plan in plans
-        for change in plan.changes
+        for enterprise in plans
+        if not enterprise.failed
+        for change in enterprise.changes
     }
 
 
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def problem_report(problems: list[str]) -> str:
-    """All the problems that stop a plan, one per line, for a PlanError."""
-    lines = [
-        f"the plan cannot be made ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"
-    ]
-    lines += [f"  - {p}" for p in problems]
-    lines.append("nothing was changed")
-    return "\n".join(lines)

@@ -29,9 +29,10 @@ def _threshold(ctx: Context, force: bool) -> None:
         return
     share = (updates + deletes) * 100 / managed
     ctx.problem(
+        "safety",
         f"{updates} updates and {deletes} deletes would change {updates + deletes} of {managed} "
         f"managed objects ({share:.0f}%), over policy.maxChangePercent {limit}%: review the "
-        "plan, then run again with --force"
+        "plan, then run again with --force",
     )
 
 
@@ -42,6 +43,6 @@ def _payment(ctx: Context) -> None:
     status = payment.subscriptionStatus or "unknown"
     message = f"ContextSMS says {payment.email} has not paid (subscription: {status})"
     if ctx.desired.policy.requirePayment and ctx.drafts:
-        ctx.problem(f"{message}; policy.requirePayment blocks its changes")
+        ctx.problem("payment", f"{message}; policy.requirePayment blocks its changes")
     else:
         ctx.warnings.append(message)

@@ -1,9 +1,11 @@
-"""The HTTP base every vendor client shares: connection reuse, error translation, retries.
+"""The HTTP base every vendor client shares: one request, error translation, and the one
+retry policy (with the look-up that recovers a create whose answer was lost).
 
 Every httpx exception and every vendor error answer becomes one of our ApiError family
-here, once. Reads are retried (429 honouring Retry-After, 5xx, timeouts, connection
-errors) with exponential backoff and jitter, a bounded number of attempts and an overall
-deadline, through tenacity. Sleeping is injected so tests never wait.
+here, once. Transient failures (429 honouring Retry-After, 5xx, timeouts, connection
+errors) are retried with exponential backoff and jitter, a bounded number of attempts
+and an overall deadline, through tenacity. Every request passes the API's Gate (bounded
+in flight, rate-limited). Sleeping is injected so tests never wait.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import httpx
 import tenacity
 
 from reconciler import errors
-from reconciler.providers.ratelimit import TokenBucket
+from reconciler.providers.ratelimit import Gate
+from reconciler.wire.endpoints import Endpoint, Lookup
 
 Sleep = Callable[[float], Awaitable[None]]
-SANDBOX_ORIGIN = "http://sandbox"
+Recover = Callable[[], Awaitable[Any]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,45 +34,98 @@ class RetryPolicy:
     initial: float = 0.5
     maximum: float = 20.0
 
+    def retrying(self, sleep: Sleep) -> tenacity.AsyncRetrying:
+        return tenacity.AsyncRetrying(
+            stop=tenacity.stop_after_attempt(self.attempts)
+            | tenacity.stop_after_delay(self.deadline),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type(errors.Transient),
+            reraise=True,
+            sleep=sleep,
+        )
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
+            return min(exc.retry_after, self.deadline)  # honoured, within the deadline
+        backoff = tenacity.wait_exponential(
+            multiplier=self.initial, max=self.maximum
+        ) + tenacity.wait_random(0, self.initial)
+        return float(backoff(state))
+
 
 @dataclasses.dataclass(frozen=True)
-class Transport:
-    """How to reach a vendor: a base URL, and an ASGI app when it is the in-process sandbox."""
+class Wiring:
+    """What a vendor client shares with the rest of its session: the pooled httpx client,
+    its API's gate, the retry policy and the sleep."""
 
-    base_url: str
-    asgi_app: Any = None
-    timeout: float = 30.0
-
-    def client(self) -> httpx.AsyncClient:
-        transport = httpx.ASGITransport(app=self.asgi_app) if self.asgi_app is not None else None
-        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-        return httpx.AsyncClient(
-            base_url=self.base_url, transport=transport, timeout=self.timeout, limits=limits
-        )
+    http: httpx.AsyncClient
+    gate: Gate
+    retry: RetryPolicy = RetryPolicy()
+    sleep: Sleep = asyncio.sleep
 
 
 class VendorClient:
-    """One vendor API: a pooled httpx client plus translation and retries."""
+    """One vendor API reached through a session's pooled client."""
 
     api = "vendor"
+    endpoints: Mapping[str, Endpoint] = {}
 
-    def __init__(
-        self, transport: Transport, retry: RetryPolicy | None = None, sleep: Sleep | None = None
-    ) -> None:
-        self._http = transport.client()
-        self._retry = retry or RetryPolicy()
-        self._sleep = sleep
+    def __init__(self, base_url: str, wiring: Wiring) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.wiring = wiring
         self.calls = 0
-        self.limiter: TokenBucket | None = None  # set by apply from apply.rateLimit
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     async def auth_headers(self) -> dict[str, str]:
         return {}
 
-    async def reauthenticate(self) -> None:
-        """Called once after a 401; subclasses get a fresh token."""
+    async def reauthenticate(self, stale: Mapping[str, str]) -> None:
+        """Called after a 401 answered the request sent with `stale` headers."""
+
+    def lookup(self, operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
+        """How to find what a create made when its answer was lost (see wire/)."""
+        return None
+
+    def empty_when_not_found(self, operation: str) -> bool:
+        return False
+
+    async def op(self, operation: str, *, body: Any = None, **params: Any) -> Any:
+        """Call `operation` of the endpoint map; params fill its path, the rest the query."""
+        endpoint = self.endpoints[operation]
+        placeholders = endpoint.placeholders()
+        path = endpoint.format(**{k: params[k] for k in placeholders})
+        query = {k: v for k, v in params.items() if k not in placeholders}
+        try:
+            return await self.call(
+                operation, endpoint.method, path, json_body=body, params=query or None
+            )
+        except errors.NotFound:
+            if self.empty_when_not_found(operation):
+                return []
+            raise
+
+    async def send(
+        self, operation: str, method: str, path: str, path_params: dict[str, Any], body: Any
+    ) -> Any:
+        """One planned call: a create whose answer is lost is looked up before it is sent
+        again; a DELETE answered 404 was done already (by an attempt whose answer was lost)."""
+        lookup = self.lookup(operation, path_params, body)
+        recover = None
+        if lookup is not None:
+            found = lookup
+
+            async def recover() -> Any:
+                try:
+                    return found.pick(await self.op(found.operation, **found.params))
+                except errors.NotFound:
+                    return None
+
+        try:
+            return await self.call(operation, method, path, json_body=body, recover=recover)
+        except errors.NotFound:
+            if method == "DELETE":
+                return None
+            raise
 
     async def call(
         self,
@@ -81,114 +137,88 @@ class VendorClient:
         data: Mapping[str, str] | None = None,
         content: str | None = None,
         params: Mapping[str, Any] | None = None,
-        retry: bool = True,
+        headers: Mapping[str, str] | None = None,
         authenticate: bool = True,
+        base_url: str | None = None,
+        recover: Recover | None = None,
     ) -> Any:
-        """Send one request and return its parsed answer (JSON, text, or None when empty)."""
+        """Send one request, retrying transient failures; return its parsed answer.
 
-        async def attempt() -> Any:
-            return await self._authenticated(
-                operation, method, path, json_body, data, content, params, authenticate
-            )
-
-        if not retry:
-            return await attempt()
-        try:  # the common case: no failure, no retry machinery
-            return await attempt()
-        except errors.Transient as first:
-            failure = first
-        return await self.retrying(failure)(attempt)
-
-    def retrying(self, failure: errors.Transient | None = None) -> tenacity.AsyncRetrying:
-        """The retry loop for transient failures: bounded attempts, a deadline, backoff.
-
-        With `failure`, one attempt has already failed with it: the loop waits first and
-        allows one attempt fewer.
+        With `recover`, every retry first asks it for the answer the lost attempt would
+        have given (the object found by name); a found object ends the loop.
         """
-        attempts = self._retry.attempts - (1 if failure else 0)
-        before: Any = None
-        if failure is not None:
-            delay = self._first_wait(failure)
+        async for attempt in self.wiring.retry.retrying(self.wiring.sleep):
+            with attempt:
+                if recover is not None and attempt.retry_state.attempt_number > 1:
+                    found = await recover()
+                    if found is not None:
+                        return found
+                return await self.request(
+                    operation,
+                    method,
+                    (base_url or self.base_url) + path,
+                    headers=headers,
+                    json_body=json_body,
+                    data=data,
+                    content=content,
+                    params=params,
+                    authenticate=authenticate,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
 
-            async def before(state: tenacity.RetryCallState) -> None:
-                if state.attempt_number == 1:
-                    await (self._sleep or asyncio.sleep)(delay)
-
-        return tenacity.AsyncRetrying(
-            stop=tenacity.stop_after_attempt(max(attempts, 1))
-            | tenacity.stop_after_delay(self._retry.deadline),
-            before=before or tenacity.before_nothing,
-            wait=self._wait,
-            retry=tenacity.retry_if_exception_type(errors.Transient),
-            reraise=True,
-            sleep=self._sleep or asyncio.sleep,
-        )
-
-    def _first_wait(self, failure: errors.Transient) -> float:
-        if isinstance(failure, errors.RateLimited) and failure.retry_after is not None:
-            return min(failure.retry_after, self._retry.deadline)
-        return self._retry.initial
-
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
-            return min(exc.retry_after, self._retry.deadline)  # honoured, within the deadline
-        backoff = tenacity.wait_exponential(
-            multiplier=self._retry.initial, max=self._retry.maximum
-        ) + tenacity.wait_random(0, self._retry.initial)
-        return float(backoff(state))
-
-    async def _authenticated(
+    async def request(
         self,
         operation: str,
         method: str,
-        path: str,
-        json_body: Any,
-        data: Mapping[str, str] | None,
-        content: str | None,
-        params: Mapping[str, Any] | None,
-        authenticate: bool,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        data: Mapping[str, str] | None = None,
+        content: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        authenticate: bool = True,
     ) -> Any:
+        """One attempt (no retry); with `authenticate`, one re-authentication on a 401."""
         for first in (True, False):
-            headers = await self.auth_headers() if authenticate else {}
+            sent = {**(headers or {}), **(await self.auth_headers() if authenticate else {})}
             try:
                 return await self._send(
-                    operation, method, path, headers, json_body, data, content, params
+                    operation, method, url, sent, json_body, data, content, params
                 )
             except errors.Unauthorized:
                 if not (authenticate and first):
                     raise
-                await self.reauthenticate()
+                await self.reauthenticate(sent)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _send(
         self,
         operation: str,
         method: str,
-        path: str,
+        url: str,
         headers: dict[str, str],
         json_body: Any,
         data: Mapping[str, str] | None,
         content: str | None,
         params: Mapping[str, Any] | None,
     ) -> Any:
-        if self.limiter is not None:
-            await self.limiter.acquire()
-        self.calls += 1
-        try:
-            response = await self._http.request(
-                method,
-                path,
-                headers=headers,
-                json=json_body,
-                data=data,
-                content=content,
-                params=params,
-            )
-        except httpx.TimeoutException:
-            raise errors.Transient(self.api, operation, "timed out") from None
-        except httpx.TransportError as exc:
-            raise errors.Transient(self.api, operation, f"connection failed ({exc})") from None
+        async with self.wiring.gate:
+            self.calls += 1
+            try:
+                response = await self.wiring.http.request(
+                    method,
+                    url,
+                    headers=headers,
+                    json=json_body,
+                    data=data,
+                    content=content,
+                    params=params,
+                )
+            except httpx.TimeoutException:
+                raise errors.Transient(self.api, operation, "timed out") from None
+            except httpx.TransportError as exc:
+                raise errors.Transient(self.api, operation, f"connection failed ({exc})") from None
         if response.status_code >= 400:
             raise translate(self.api, operation, response)
         return parse(response)

@@ -11,8 +11,8 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from reconciler.drift.report import Difference, DriftReport, EnterpriseDrift
 from reconciler.render import values
+from reconciler.reports.drift import Difference, DriftReport, EnterpriseDrift
 
 KINDS = (
     "connecttoteams",

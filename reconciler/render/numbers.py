@@ -9,7 +9,7 @@ import json
 
 import phonenumbers
 
-from reconciler.inventory.rows import ROUTES, Missing, Row
+from reconciler.reports.inventory import ROUTES, Missing, Row
 
 COLUMNS = ("enterprise", "number", "capabilities", "route", "carrier", "assignee", "wanted_by")
 UPLOAD_HEADER = ("Country Code", "Phone Number", "Voice", "SMS", "Fax", "Voice Route Type")

@@ -1,5 +1,6 @@
 """The plan as text for a terminal or a CI log: one header per enterprise, one line per
-change, only changed fields for updates, unmanaged objects and warnings apart."""
+change, only changed fields for updates, unmanaged objects and warnings apart; an
+enterprise that failed shows its problems instead of its changes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def render(plan: Plan, *, color: bool = False, show_calls: bool = False) -> str:
     for enterprise in plan.enterprises:
         lines += _enterprise(enterprise, color, show_calls)
         lines.append("")
-    if not plan.changes:
+    if not plan.changes and not plan.failed:
         lines.append("No changes: the live platforms match the manifests.")
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
@@ -23,12 +24,29 @@ def render(plan: Plan, *, color: bool = False, show_calls: bool = False) -> str:
 
 def summary_line(plan: Plan) -> str:
     s = plan.summary
-    return (
-        f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete, {s.sync} syncs."
+    line = f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete, {s.sync} syncs"
+    if s.failed:
+        line += f"; {s.failed} {_enterprises(s.failed)} failed"
+    return line + "."
+
+
+def _enterprises(count: int) -> str:
+    return "enterprise" if count == 1 else "enterprises"
+
+
+def failures(plan: Plan) -> str:
+    """For stderr: which enterprises failed and why, one problem per line."""
+    failed = plan.failed
+    head = (
+        f"{len(failed)} of {len(plan.enterprises)} {_enterprises(len(plan.enterprises))} "
+        f"cannot be planned; nothing is applied to {'it' if len(failed) == 1 else 'them'}:"
     )
+    return "\n".join([head, *(f"  - {p.describe()}" for p in plan.problems)])
 
 
 def header(enterprise: EnterprisePlan) -> str:
+    if not enterprise.ids:  # it could not be read: its ids are unknown
+        return enterprise.name
     c2t = enterprise.ids.get("connecttoteams")
     csms = enterprise.ids.get("contextsms")
     ids = [
@@ -40,6 +58,14 @@ def header(enterprise: EnterprisePlan) -> str:
 
 def _enterprise(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> list[str]:
     lines = [header(enterprise)]
+    if enterprise.failed:
+        lines += [f"  error: {p.message}" for p in enterprise.problems]
+        if enterprise.changes:
+            count = len(enterprise.changes)
+            lines.append(
+                f"  ({count} change{'s' if count != 1 else ''} held back until it is fixed)"
+            )
+        return lines
     if not enterprise.changes:
         lines.append("  no changes")
     for change in enterprise.changes:

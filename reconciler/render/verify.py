@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reconciler.verify.message import Cost
-from reconciler.verify.runner import Result
+from reconciler.reports.verify import Result
+from reconciler.wire.connectel import Cost
 
 
 def _landed(result: Result) -> str:

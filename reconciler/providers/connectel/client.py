@@ -15,24 +15,20 @@ class ConnectelClient(http.VendorClient):
     def __init__(
         self,
         settings: ConnectelProvider,
-        transport: http.Transport,
-        sandbox: http.Transport | None = None,
-        **kwargs: Any,
+        base_url: str,
+        wiring: http.Wiring,
+        sandbox_url: str | None = None,
     ) -> None:
-        super().__init__(transport, **kwargs)
+        super().__init__(base_url, wiring)
         if not settings.token:
             raise errors.ConfigError("providers.connectel needs a token in reconciler.yaml")
         self._token = settings.token
         # The sandbox's admin routes (for the inbox check), when the gateway is the sandbox.
-        self._sandbox = http.VendorClient(sandbox, **kwargs) if sandbox else None
-
-    async def aclose(self) -> None:
-        await super().aclose()
-        if self._sandbox is not None:
-            await self._sandbox.aclose()
+        self._sandbox = sandbox_url.rstrip("/") if sandbox_url else None
 
     async def send_bulk(self, sender: str, recipients: dict[str, str], message: str) -> Any:
-        """One bulk request; `recipients` maps a key to digits without '+'."""
+        """One bulk request; `recipients` maps a key to digits without '+'. Never retried:
+        a lost answer must not send the messages twice."""
         body = {
             "authorization": self._token,
             "sender": sender,
@@ -40,7 +36,7 @@ class ConnectelClient(http.VendorClient):
             "recipient": [{key: number} for key, number in recipients.items()],
             "message": message,
         }
-        return await self.call("send", "POST", "/send/", json_body=body, retry=False)
+        return await self.request("send", "POST", self.base_url + "/send/", json_body=body)
 
     async def delivery(self, request_id: str) -> Any:
         params = {"authorization": self._token, "requestid": request_id}
@@ -53,5 +49,5 @@ class ConnectelClient(http.VendorClient):
     async def inbox(self, e164: str) -> list[dict[str, Any]]:
         """What the sandbox delivered to `e164` (sandbox only)."""
         assert self._sandbox is not None
-        answer = await self._sandbox.call("inbox", "GET", f"/_sandbox/inbox/{e164}")
+        answer = await self.call("inbox", "GET", f"/_sandbox/inbox/{e164}", base_url=self._sandbox)
         return list(answer or [])

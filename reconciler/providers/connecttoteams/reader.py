@@ -1,170 +1,102 @@
-"""Read ConnecttoTeams into live facts and essence: one enterprise list per reseller, then
-per enterprise one inventory, one SMS config, one users and one groups call, concurrently.
-"""
+"""Read ConnecttoTeams: one enterprise list per reseller, then per enterprise its four
+reads (inventory, SMS config, users, groups) at once. Parsing is wire's; a failure is
+that enterprise's (the listing's failure, every enterprise's on this platform)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Awaitable, Iterable, Mapping
+from typing import Any, TypeVar
 
-from reconciler.model import kinds, live, state
-from reconciler.providers import matching, numbers
+from reconciler import errors
+from reconciler.model import state
+from reconciler.model.problem import Problem
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
+from reconciler.wire import connecttoteams as wire
+from reconciler.wire import matching
 
-SETTINGS = ("allowExternalNumbers", "restrictAdminAccess", "userLimit")
-
-
-class Found:
-    """What ConnecttoTeams holds for one manifest enterprise."""
-
-    def __init__(
-        self,
-        facts: live.ConnecttoTeamsLive,
-        section: kinds.ConnecttoTeamsEnterprise,
-        users: dict[str, kinds.SmsUser],
-        groups: dict[str, kinds.SmsGroup],
-    ) -> None:
-        self.facts, self.section, self.users, self.groups = facts, section, users, groups
+T = TypeVar("T")
 
 
-async def read(
-    client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise]
-) -> dict[str, Found | None]:
+class Read:
+    """Per enterprise name: what was found (None: not there yet), or why it failed."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, wire.Found | None] = {}
+        self.failed: dict[str, Problem] = {}
+        self.reseller_id: int | None = None
+
+
+async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise]) -> Read:
     """Live ConnecttoTeams state for each enterprise with a connecttoteams section."""
+    result = Read()
     wanted = [e for e in wanted if e.connecttoteams is not None]
     if not wanted:
-        return {}
-    reseller = await client.reseller_id()
-    listing = await client.op("listEnterprises", resellerId=reseller)
-    rows = list(listing.get("data", []))
-    matches = {e.name: _match(e, rows) for e in wanted}
-    found = await asyncio.gather(
-        *(enterprise(client, row) if row else _none() for row in matches.values())
-    )
-    return dict(zip(matches, found, strict=True))
+        return result
+    try:
+        result.reseller_id = await client.reseller_id()
+        rows = wire.enterprise_rows(
+            await client.op("listEnterprises", resellerId=result.reseller_id)
+        )
+    except errors.ApiError as exc:
+        result.failed = {e.name: problem(e.name, exc) for e in wanted}
+        return result
+    outcomes = await asyncio.gather(*(_one(client, e, rows) for e in wanted))
+    for enterprise, outcome in zip(wanted, outcomes, strict=True):
+        if isinstance(outcome, Problem):
+            result.failed[enterprise.name] = outcome
+        else:
+            result.found[enterprise.name] = outcome
+    return result
 
 
-async def _none() -> None:
-    return None
-
-
-def _match(enterprise: state.Enterprise, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    section = enterprise.connecttoteams
+async def _one(
+    client: ConnecttoTeamsClient, desired: state.Enterprise, rows: list[dict[str, Any]]
+) -> wire.Found | Problem | None:
+    section = desired.connecttoteams
     assert section is not None
-    return matching.match(
-        rows,
-        enterprise=enterprise.name,
-        pin=section.enterpriseId,
-        name=section.enterpriseName,
-        id_field="enterpriseId",
-        name_field="enterpriseName",
-        platform="ConnecttoTeams",
-        section="connecttoteams",
-        scope="for this reseller",
-    )
+    try:
+        row = matching.match(
+            rows,
+            pin=section.enterpriseId,
+            name=section.enterpriseName,
+            id_field="enterpriseId",
+            name_field="enterpriseName",
+            platform="ConnecttoTeams",
+            section="connecttoteams",
+            scope="for this reseller",
+        )
+        return await enterprise(client, row) if row else None
+    except errors.PlanError as exc:
+        return Problem(kind="conflict", enterprise=desired.name, message=str(exc))
+    except errors.ApiError as exc:
+        return problem(desired.name, exc)
 
 
-async def enterprise(client: ConnecttoTeamsClient, row: dict[str, Any]) -> Found:
+async def enterprise(client: ConnecttoTeamsClient, row: Mapping[str, Any]) -> wire.Found:
     """Everything about one enterprise of the reseller's listing (four calls at once)."""
     enterprise_id = int(row["enterpriseId"])
-    inventory_rows, config, user_rows, group_rows = await asyncio.gather(
-        client.op("phoneNumbers", enterpriseId=enterprise_id),
-        client.op("smsConfig", enterpriseId=enterprise_id),
-        client.op("listUsers", enterpriseId=enterprise_id),
-        client.op("listGroups", enterpriseId=enterprise_id),
+    answers = await all_of(
+        {op: client.op(op, enterpriseId=enterprise_id) for op in wire.ENTERPRISE_READS}
     )
-    groups_by_id = {str(g["groupId"]): g for g in group_rows or []}
-    inventory = _inventory(inventory_rows or [], groups_by_id)
-    by_id = {n.didId: n.number for n in inventory.values()}
-    users, disabled = _users(user_rows or [], by_id)
-    groups = _groups(group_rows or [], by_id)
-    services = tuple(sorted(set(row.get("services") or [])))
-    facts = live.ConnecttoTeamsLive(
-        enterpriseId=enterprise_id,
-        enterpriseName=str(row.get("enterpriseName", "")),
-        services=services,
-        appSynced=bool((config or {}).get("appSynced", True)),
-        settings={k: row[k] for k in SETTINGS if k in row},
-        inventory=inventory,
-        groupIds={str(g["groupName"]): int(g["groupId"]) for g in group_rows or []},
-        disabledUsers=frozenset(disabled),
+    return wire.enterprise(row, answers)
+
+
+async def all_of(calls: Mapping[str, Awaitable[T]]) -> dict[str, T]:
+    """Await every call (none is left running); the first failure, in order, is raised."""
+    results = await asyncio.gather(*calls.values(), return_exceptions=True)
+    for outcome in results:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return dict(zip(calls, results, strict=True))  # type: ignore[arg-type]
+
+
+def problem(enterprise: str, exc: errors.ApiError) -> Problem:
+    """A failed read as the enterprise's problem, naming the API, the call and the answer."""
+    return Problem(
+        kind="read",
+        enterprise=enterprise,
+        message=f"cannot read it: {exc}",
+        api=exc.api,
+        operation=exc.operation,
     )
-    section = kinds.ConnecttoTeamsEnterprise.model_construct(
-        enterpriseName=facts.enterpriseName, enterpriseId=enterprise_id, services=services
-    )
-    return Found(facts, section, users, groups)
-
-
-def _inventory(
-    rows: list[dict[str, Any]], groups: dict[str, dict[str, Any]]
-) -> dict[str, live.InventoryNumber]:
-    out = {}
-    for row in rows:
-        number = numbers.from_parts(str(row["countryCode"]), str(row["phoneNumber"]))
-        out[number] = live.InventoryNumber.model_construct(
-            number=number,
-            didId=int(row["id"]),
-            sms=bool(row.get("sms")),
-            voice=bool(row.get("voice")),
-            fax=bool(row.get("fax")),
-            voiceRouteType=row.get("voiceRouteType"),
-            carrierProfile=row.get("smsCarrierProfile"),
-            holder=_holder(row.get("assignedTo"), row.get("services") or [], groups),
-            services=tuple(row.get("services") or ()),
-        )
-    return out
-
-
-def _holder(
-    assigned: dict[str, Any] | None, services: list[str], groups: dict[str, dict[str, Any]]
-) -> live.Holder | None:
-    """Who holds the number; a user holding it for PBX or CallApp is not an SMS holder."""
-    if not assigned:
-        return None
-    kind, holder_id = str(assigned.get("type")), str(assigned.get("id"))
-    if kind == "USER" and services and "SMS" not in services:
-        name = f"user {holder_id} ({', '.join(services)})"
-        return live.Holder.model_construct(type="OTHER", id=holder_id, name=name)
-    if kind == "USER":
-        return live.Holder.model_construct(type="USER", id=holder_id, name=holder_id)
-    if kind == "SMS_GROUP":
-        name = str(groups.get(holder_id, {}).get("groupName", holder_id))
-        return live.Holder.model_construct(type="SMS_GROUP", id=holder_id, name=name)
-    return live.Holder.model_construct(type="OTHER", id=holder_id, name=f"{kind} {holder_id}")
-
-
-def _e164(did: dict[str, Any], by_id: dict[int, str]) -> str:
-    return by_id.get(int(did["id"])) or numbers.from_did(str(did["did"]))
-
-
-def _users(
-    rows: list[dict[str, Any]], by_id: dict[int, str]
-) -> tuple[dict[str, kinds.SmsUser], list[str]]:
-    users, disabled = {}, []
-    for row in rows:
-        user_id = str(row["userId"])
-        if not row.get("enable", True):
-            disabled.append(user_id)
-            continue
-        users[user_id] = kinds.SmsUser.model_construct(
-            userId=user_id,
-            numbers=tuple(sorted({_e164(d, by_id) for d in row.get("dids") or []})),
-            email=row.get("email") or user_id,
-            userTag=row.get("userTag"),
-            userType=row.get("userType") or "BU",
-            useCallingPhoneNumber=bool(row.get("useCallingPhoneNumber", False)),
-        )
-    return users, disabled
-
-
-def _groups(rows: list[dict[str, Any]], by_id: dict[int, str]) -> dict[str, kinds.SmsGroup]:
-    return {
-        str(row["groupName"]): kinds.SmsGroup.model_construct(
-            name=str(row["groupName"]),
-            owner=str(row.get("groupOwner") or ""),
-            numbers=tuple(sorted({_e164(d, by_id) for d in row.get("dids") or []})),
-            members=tuple(sorted(set(row.get("members") or []))),
-        )
-        for row in rows
-    }

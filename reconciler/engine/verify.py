@@ -9,26 +9,14 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from reconciler.engine.run import Run
+from reconciler.providers.connectel import dlr
 from reconciler.providers.connectel.client import ConnectelClient
-from reconciler.providers.numbers import to_digits
-from reconciler.verify import dlr
-from reconciler.verify.targets import Target
+from reconciler.reports.verify import Result, Target
+from reconciler.wire.numbers import to_digits
 
 FINAL = {1, 2, 5, 8, 9}
 POLL_INTERVAL = 1.0
-
-
-@dataclasses.dataclass(frozen=True)
-class Result:
-    target: Target
-    status: str  # DELIVRD, UNDELIV, REJECTD, EXPIRED, UNKNOWN, or PENDING
-    seconds: float | None
-    delivered_to: tuple[dict[str, Any], ...] | None  # sandbox only
-    wrong_place: bool
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "DELIVRD" and not self.wrong_place
 
 
 @dataclasses.dataclass
@@ -107,3 +95,8 @@ async def _callbacks(
         if request_id in wanted and payload.get("statusInt") in FINAL:
             finals[request_id] = (str(payload.get("statusStr")), options.clock() - start)
     return finals
+
+
+def verify_in(run: Run, targets: list[Target], options: Options) -> list[Result]:
+    """verify through the run's session."""
+    return run.do(lambda: verify(run.session.connectel, targets, options))

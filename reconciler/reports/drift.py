@@ -2,7 +2,8 @@
 
 One entry per object and field: what git says, what is live, and what `apply` would do;
 plus unmanaged live objects, numbers held live by SMS users or groups no manifest names,
-Unified Apps not synced, and the conflicts that would stop a plan.
+Unified Apps not synced, and the conflicts that would stop a plan. An enterprise whose
+live state could not be read carries that `error` instead.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from typing import Any
 
 from pydantic import Field
 
-from reconciler.inventory.rows import wanted
 from reconciler.model import live, state
 from reconciler.model.kinds import Frozen
 from reconciler.plan.model import Change, Plan
+from reconciler.reports.inventory import wanted
 
 FORMAT_VERSION = 1
 
@@ -35,6 +36,12 @@ class EnterpriseDrift(Frozen):
     name: str
     ids: dict[str, Any]
     differences: tuple[Difference, ...] = ()
+    error: str | None = None  # its live state could not be read: why, naming the call
+
+    @property
+    def failed(self) -> bool:
+        """It could not be read, or a difference blocks apply (a conflict)."""
+        return self.error is not None or any(d.action == "error" for d in self.differences)
 
 
 class DriftReport(Frozen):
@@ -44,12 +51,22 @@ class DriftReport(Frozen):
 
     @property
     def in_sync(self) -> bool:
-        return not any(e.differences for e in self.enterprises)
+        return not any(e.differences or e.error for e in self.enterprises)
+
+    @property
+    def failed(self) -> tuple[EnterpriseDrift, ...]:
+        return tuple(e for e in self.enterprises if e.failed)
 
 
-def build(plan: Plan, problems: list[str], found: live.Live, desired: state.State) -> DriftReport:
+def build(plan: Plan, found: live.Live, desired: state.State) -> DriftReport:
     enterprises = []
     for planned in plan.enterprises:
+        unread = found.failed.get(planned.name)
+        if unread is not None:
+            enterprises.append(
+                EnterpriseDrift(name=planned.name, ids=planned.ids, error=unread.message)
+            )
+            continue
         differences = [d for change in planned.changes for d in _from_change(change)]
         differences += [
             Difference(kind=u.kind, key=u.key, live=u.detail or None, action="unmanaged")
@@ -59,9 +76,8 @@ def build(plan: Plan, problems: list[str], found: live.Live, desired: state.Stat
             found.enterprises.get(planned.name), desired.enterprises[planned.name]
         )
         differences += [
-            Difference(kind="conflict", key="", live=p.split(": ", 1)[1], action="error")
-            for p in problems
-            if p.startswith(f"enterprise '{planned.name}': ")
+            Difference(kind="conflict", key=p.object, live=p.message, action="error")
+            for p in planned.problems
         ]
         enterprises.append(
             EnterpriseDrift(name=planned.name, ids=planned.ids, differences=tuple(differences))

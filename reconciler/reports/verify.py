@@ -1,4 +1,5 @@
-"""Which numbers to text and where each message should land, from the manifests. Pure."""
+"""verify's report: which numbers to text and where each message should land (from the
+manifests), and what happened to each. Pure."""
 
 from __future__ import annotations
 
@@ -53,3 +54,16 @@ def targets(desired: state.State, numbers: tuple[str, ...] = ()) -> list[Target]
         for (enterprise, number), found in sorted(routes.items(), key=lambda kv: kv[0][1])
         if not wanted or number in wanted
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    target: Target
+    status: str  # DELIVRD, UNDELIV, REJECTD, EXPIRED, UNKNOWN, or PENDING
+    seconds: float | None
+    delivered_to: tuple[dict[str, Any], ...] | None  # sandbox only
+    wrong_place: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "DELIVRD" and not self.wrong_place

@@ -7,6 +7,7 @@ its mapped numbers (else one with the same name); one left over is exported alon
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from reconciler.model import kinds, live
@@ -32,6 +33,32 @@ class Pair:
             return self.c2t[0].enterpriseName
         assert self.csms is not None
         return self.csms[0].name
+
+
+def keeper(names: set[str], ids: set[int]) -> Callable[[dict[str, Any]], bool]:
+    """Which rows of the reseller's listing to export: those named (by name or slug) or
+    pinned by id; every one when none is named."""
+
+    def keep(row: dict[str, Any]) -> bool:
+        if not ids and not names:
+            return True
+        name = str(row.get("enterpriseName", ""))
+        return row.get("enterpriseId") in ids or name in names or slug(name) in names
+
+    return keep
+
+
+def documents(pairs: list[Pair]) -> list[tuple[str, dict[str, Any]]]:
+    """One (file name, manifest document) per pair; names are unique slugs."""
+    used: set[str] = set()
+    out = []
+    for item in pairs:
+        name = slug(item.title)
+        while name in used:
+            name = f"{name}-2"
+        used.add(name)
+        out.append((name, document(item, name)))
+    return out
 
 
 def slug(name: str) -> str:

@@ -109,6 +109,8 @@ class Missing:
 def missing(found: live.Live, desired: state.State) -> list[Missing]:
     out = []
     for name, enterprise in sorted(desired.enterprises.items()):
+        if name in found.failed:  # not read: nothing is known of its inventory
+            continue
         facts = found.enterprises.get(name)
         inventory = facts.connecttoteams.inventory if facts and facts.connecttoteams else {}
         for number, holder in sorted(wanted(enterprise).items()):

@@ -1,0 +1,55 @@
+"""Export: read a reseller's (and a CSP's) whole live estate in one session and write one
+manifest per enterprise, ids as pins, plus a config skeleton."""
+
+from __future__ import annotations
+
+import pathlib
+
+from reconciler.config.loader import Config
+from reconciler.engine.run import Run
+from reconciler.errors import ReconcilerError
+from reconciler.providers import everything
+from reconciler.render import manifests
+from reconciler.reports import export
+
+
+def export_estate(
+    config: Config,
+    directory: pathlib.Path,
+    *,
+    names: tuple[str, ...] = (),
+    ids: tuple[int, ...] = (),
+    csp: str | None = None,
+) -> list[str]:
+    """Write the manifests (and reconciler.yaml unless one exists); what it did, per file."""
+    keep = export.keeper(set(names), set(ids))
+    with Run(config) as run:
+        reseller, found = run.do(lambda: everything.connecttoteams_estate(run.session, keep))
+        csms = run.do(lambda: everything.contextsms_estate(run.session, csp)) if csp else []
+    pairs = export.pair([(f.section, f.facts, f.users, f.groups) for f in found], csms)
+    if names or ids:
+        pairs = [p for p in pairs if p.c2t is not None]
+    if not pairs:
+        raise ReconcilerError("nothing to export: no enterprise matches")
+    directory.mkdir(parents=True, exist_ok=True)
+    done = []
+    for name, document in export.documents(pairs):
+        path = directory / f"{name}.yaml"
+        path.write_text(manifests.manifest(document), encoding="utf-8")
+        done.append(f"wrote {path}")
+    return [*done, _config_skeleton(config, directory, reseller)]
+
+
+def _config_skeleton(config: Config, directory: pathlib.Path, reseller: int | None) -> str:
+    path = directory / "reconciler.yaml"
+    if path.exists():
+        return f"kept the existing {path}"
+    p = config.settings.providers
+    text = manifests.config(
+        p.connecttoteams.url if p.connecttoteams else "sandbox",
+        p.contextsms.url if p.contextsms else "sandbox",
+        p.connectel.url if p.connectel else "sandbox",
+        reseller,
+    )
+    path.write_text(text, encoding="utf-8")
+    return f"wrote {path}"

@@ -1,0 +1,129 @@
+"""One run: one event loop and ONE client session from the first read to the last write.
+
+    with Run(workspace.config, exclusive=True) as run:
+        planned = run.plan(workspace)
+        ...                                   # the CLI shows it and asks
+        report = run.apply(planned.plan, on_event)
+
+Reads and writes share the session's connection pool, its logins and its per-API
+limits. `exclusive` holds the apply lock for the whole run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from reconciler.apply import executor, lock
+from reconciler.apply.outcome import Report
+from reconciler.config.loader import Config
+from reconciler.engine.workspace import Workspace
+from reconciler.model import live, state
+from reconciler.plan import planner
+from reconciler.plan.model import Plan
+from reconciler.providers import read, session
+
+T = TypeVar("T")
+OnEvent = executor.OnEvent
+
+
+@dataclasses.dataclass(frozen=True)
+class Planned:
+    plan: Plan
+    live: live.Live
+
+
+def sandbox_app(config: Config) -> Any:
+    """The in-process sandbox when any provider says `url: sandbox`, else None."""
+    if not session.uses_sandbox(config):
+        return None
+    from reconciler.sandbox.app import create_app  # only the engine and the CLI import it
+
+    return create_app(config.db_path, config.seed_path)
+
+
+class Run:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        parallelism: int | None = None,
+        transport: Any = None,
+        exclusive: bool = False,
+    ) -> None:
+        self.config = config
+        self.parallelism = parallelism or config.settings.apply.parallelism
+        self._transport = transport
+        self._exclusive = exclusive
+        self._stack = contextlib.ExitStack()
+        self._runner: asyncio.Runner | None = None
+        self._session: session.Session | None = None
+
+    @property
+    def session(self) -> session.Session:
+        assert self._session is not None, "use Run as a context manager"
+        return self._session
+
+    def __enter__(self) -> Run:
+        if self._exclusive:
+            self._stack.enter_context(lock.exclusive(self.config.directory))
+        self._runner = self._stack.enter_context(asyncio.Runner())
+        self._session = session.Session(
+            self.config,
+            parallelism=self.parallelism,
+            transport=self._transport,
+            sandbox_app=sandbox_app(self.config),
+        )
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._session is not None and self._runner is not None:
+                self._runner.run(self._session.__aexit__(None, None, None))
+        finally:
+            self._stack.close()
+
+    def do(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` in this run's loop and return its result."""
+        assert self._runner is not None, "use Run as a context manager"
+        result: list[T] = []
+
+        async def main() -> None:
+            result.append(await work())
+
+        # The result is passed out of band: the runner's SIGINT bookkeeping formats the
+        # repr of its main task, which for a large tenant would be the whole live state.
+        self._runner.run(main())
+        return result[0]
+
+    def read(self, desired: state.State) -> live.Live:
+        """Live state of the enterprises in `desired`; failed reads are in `failed`."""
+        return self.do(lambda: read.read(self.session, desired))
+
+    def plan(self, workspace: Workspace, *, force: bool = False) -> Planned:
+        """Read, then plan; every enterprise's problems are on its part of the plan."""
+        found = self.read(workspace.desired)
+        settings = planner.Settings(
+            endpoints=session.endpoints(self.config),
+            force=force,
+            manifest_digest=workspace.manifests.digest,
+            paths=tuple(str(p) for p in workspace.paths) or (".",),
+        )
+        return Planned(planner.plan(workspace.desired, found, settings), found)
+
+    def apply(self, plan: Plan, on_event: OnEvent) -> Report:
+        """Apply the plan's changes (those of the enterprises that did not fail)."""
+        return self.do(
+            lambda: executor.execute(
+                plan, self.session, parallelism=self.parallelism, on_event=on_event
+            )
+        )

@@ -1,0 +1,42 @@
+"""Saved plans (`plan -o plan.json`): load one, scope a run to it, and refuse it when the
+manifests or the live objects it touches changed since it was made."""
+
+from __future__ import annotations
+
+import pathlib
+
+from reconciler.apply import staleness
+from reconciler.errors import ReconcilerError
+from reconciler.plan.model import Plan
+from reconciler.render import jsonplan
+
+
+def load(paths: tuple[pathlib.Path, ...]) -> Plan | None:
+    """The saved plan when the only PATH is a .json file, else None."""
+    if len(paths) != 1 or paths[0].suffix != ".json":
+        return None
+    try:
+        return jsonplan.load(paths[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReconcilerError(
+            f"{paths[0]}: not a saved plan ({str(exc).splitlines()[0]})"
+        ) from None
+
+
+def scope(saved: Plan) -> tuple[tuple[pathlib.Path, ...], tuple[str, ...]]:
+    """The manifest paths and the enterprises the saved plan was made for."""
+    return tuple(pathlib.Path(p) for p in saved.paths), tuple(e.name for e in saved.enterprises)
+
+
+def check_fresh(saved: Plan, fresh: Plan, digest: str) -> None:
+    if saved.manifestDigest != digest:
+        raise ReconcilerError(
+            "the saved plan is stale: the manifests changed since it was made; make a new plan"
+        )
+    lines = staleness.differences(saved, fresh)
+    if lines:
+        raise ReconcilerError(
+            "the saved plan is stale: the live platforms changed since it was made, so it is "
+            "not applied; make a new plan and review it:\n"
+            + "\n".join(f"  {line}" for line in lines)
+        )

@@ -1,0 +1,67 @@
+"""What a run works on: the config, the manifests, and the enterprises in scope."""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+
+from reconciler.config import loader as config_loader
+from reconciler.errors import ReconcilerError, UsageError
+from reconciler.manifest import loader
+from reconciler.model import state
+
+
+@dataclasses.dataclass(frozen=True)
+class Workspace:
+    config: config_loader.Config
+    manifests: loader.Manifests
+    desired: state.State  # only the enterprises in scope
+    paths: tuple[pathlib.Path, ...] = ()
+
+
+def config(
+    config_path: pathlib.Path | None, paths: tuple[pathlib.Path, ...] = ()
+) -> config_loader.Config:
+    """reconciler.yaml: --config, else in the first PATH, else in the current directory."""
+    return config_loader.load(config_loader.find(config_path, list(paths) or [pathlib.Path()]))
+
+
+def load(
+    paths: tuple[pathlib.Path, ...],
+    config_path: pathlib.Path | None,
+    enterprises: tuple[str, ...] = (),
+    selectors: tuple[str, ...] = (),
+) -> Workspace:
+    roots = list(paths) or [pathlib.Path()]
+    settings = config(config_path, tuple(roots))
+    manifests = loader.load(roots, settings.not_manifests)
+    return Workspace(settings, manifests, scope(manifests.state, enterprises, selectors), paths)
+
+
+def scope(
+    desired: state.State, enterprises: tuple[str, ...], selectors: tuple[str, ...]
+) -> state.State:
+    """The enterprises named by --enterprise (any) and matching every --selector."""
+    known = desired.enterprises
+    unknown = [e for e in enterprises if e not in known]
+    if unknown:
+        raise ReconcilerError(
+            f"no enterprise named {', '.join(repr(u) for u in unknown)} in the manifests "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    pairs = [_selector(s) for s in selectors]
+    chosen = {
+        name: e
+        for name, e in known.items()
+        if (not enterprises or name in enterprises) and all(e.labels.get(k) == v for k, v in pairs)
+    }
+    if not chosen:
+        raise ReconcilerError(f"no enterprise matches {' '.join(selectors)}")
+    return state.State.model_construct(enterprises=chosen)
+
+
+def _selector(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"{text!r} is not key=value", "--selector")
+    return key, value

@@ -1,1 +1,0 @@
-"""Export: live state -> manifests in the design's format, so a team starts from today."""

@@ -1,0 +1,164 @@
+"""One run's connection to the vendors: one pooled httpx client, one vendor client per
+API (made on first use, so `${VAR}` secrets are resolved only for the APIs a command
+uses), each with its Gate (at most `parallelism` requests in flight and the configured
+rate) for reads and writes alike, and one login per API.
+
+`url: sandbox` means the in-process sandbox: the engine passes its ASGI app and it is
+reached through httpx.ASGITransport. Any other transport can be injected (tests use
+httpx.MockTransport).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+import httpx
+
+from reconciler import errors
+from reconciler.config.loader import Config, is_loopback
+from reconciler.config.model import ConnectelProvider, ConnecttoTeamsProvider, ContextSmsProvider
+from reconciler.providers import http
+from reconciler.providers.connectel.client import ConnectelClient
+from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
+from reconciler.providers.contextsms.client import ContextSmsClient
+from reconciler.providers.ratelimit import Gate
+from reconciler.wire import connecttoteams
+
+SANDBOX_ORIGIN = "http://sandbox"
+SANDBOX_PATHS = {
+    "connecttoteams": "/connecttoteams",
+    "contextsms": "/contextsms/api/v2",
+    "connectel": "/connectel/api/v2",
+}
+TIMEOUT = 30.0
+
+
+def uses_sandbox(config: Config) -> bool:
+    providers = config.settings.providers
+    return any(
+        p is not None and p.url == "sandbox"
+        for p in (providers.connecttoteams, providers.contextsms, providers.connectel)
+    )
+
+
+def endpoints(config: Config) -> dict[str, Any]:
+    """ConnecttoTeams' endpoint map with reconciler.yaml's overrides (what plans compile to)."""
+    c2t = config.settings.providers.connecttoteams
+    where = str(config.path) if config.path else "reconciler.yaml"
+    return connecttoteams.endpoints(c2t.endpoints if c2t else {}, where)
+
+
+def retry_policy(config: Config) -> http.RetryPolicy:
+    r = config.settings.apply.retry
+    return http.RetryPolicy(r.attempts, r.deadline, r.initialBackoff, r.maxBackoff)
+
+
+class Session:
+    """Open with `async with Session(config, ...) as session`; clients are made on first use."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        parallelism: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sandbox_app: Any = None,
+        env: Mapping[str, str] | None = None,
+        sleep: http.Sleep | None = None,
+    ) -> None:
+        self.config = config
+        self.parallelism = parallelism or config.settings.apply.parallelism
+        self.env = env
+        self.retry = retry_policy(config)
+        self.sleep = sleep
+        mounts = {}
+        if sandbox_app is not None:
+            mounts[SANDBOX_ORIGIN] = httpx.ASGITransport(app=sandbox_app)
+        width = self.parallelism * 3 + 4  # every API's slots, plus auth and the sandbox inbox
+        self.http = httpx.AsyncClient(
+            transport=transport,
+            mounts=mounts,
+            timeout=TIMEOUT,
+            limits=httpx.Limits(max_connections=width, max_keepalive_connections=width),
+        )
+        self.has_sandbox = sandbox_app is not None
+        self._clients: dict[str, http.VendorClient] = {}
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+
+    @property
+    def calls(self) -> int:
+        return sum(c.calls for c in self._clients.values())
+
+    @property
+    def logins(self) -> dict[str, int]:
+        return {
+            c.api: int(getattr(c, "logins", 0))
+            for c in self._clients.values()
+            if c.api != "Connectel"
+        }
+
+    def client(self, api: str) -> http.VendorClient:
+        """The client of `api` (connecttoteams, contextsms, connectel), made on first use."""
+        if api not in self._clients:
+            self._clients[api] = self._make(api)
+        return self._clients[api]
+
+    @property
+    def connecttoteams(self) -> ConnecttoTeamsClient:
+        return cast(ConnecttoTeamsClient, self.client("connecttoteams"))
+
+    @property
+    def contextsms(self) -> ContextSmsClient:
+        return cast(ContextSmsClient, self.client("contextsms"))
+
+    @property
+    def connectel(self) -> ConnectelClient:
+        return cast(ConnectelClient, self.client("connectel"))
+
+    def _wiring(self, api: str) -> http.Wiring:
+        rate = getattr(self.config.settings.apply.rateLimit, api)
+        gate = Gate(self.parallelism, rate)
+        if self.sleep is not None:
+            return http.Wiring(self.http, gate, self.retry, self.sleep)
+        return http.Wiring(self.http, gate, self.retry)
+
+    def _url(self, api: str, url: str) -> str:
+        if url == "sandbox":
+            if not self.has_sandbox:
+                raise AssertionError("the sandbox app is required for url: sandbox")
+            return SANDBOX_ORIGIN + SANDBOX_PATHS[api]
+        return url.rstrip("/")
+
+    def _make(self, api: str) -> http.VendorClient:
+        settings = self.config.provider(api, self.env)
+        wiring = self._wiring(api)
+        if api == "connecttoteams":
+            c2t = cast(ConnecttoTeamsProvider, settings)
+            return ConnecttoTeamsClient(
+                c2t, endpoints(self.config), self._url(api, c2t.url), wiring
+            )
+        if api == "contextsms":
+            csms = cast(ContextSmsProvider, settings)
+            auth = self._url(api, csms.authUrl) if csms.authUrl else None
+            return ContextSmsClient(csms, self._url(api, csms.url), wiring, auth)
+        if api == "connectel":
+            gateway = cast(ConnectelProvider, settings)
+            return ConnectelClient(
+                gateway, self._url(api, gateway.url), wiring, self._admin(gateway.url)
+            )
+        raise errors.ConfigError(f"unknown API {api!r}")
+
+    def _admin(self, url: str) -> str | None:
+        """The sandbox's admin origin when the Connectel gateway is the sandbox."""
+        if url == "sandbox":
+            return SANDBOX_ORIGIN
+        suffix = SANDBOX_PATHS["connectel"]
+        if is_loopback(url) and url.rstrip("/").endswith(suffix):
+            return url.rstrip("/")[: -len(suffix)]
+        return None

@@ -1,0 +1,48 @@
+"""How an apply ended: the summary line, the failures, and the JSON summary event."""
+
+from __future__ import annotations
+
+import json
+
+from reconciler.apply.outcome import Report
+from reconciler.plan.model import Plan
+
+
+def summary(report: Report, plan: Plan) -> str:
+    applied, failed, skipped = (report.count(s) for s in ("applied", "failed", "skipped"))
+    word = "complete" if report.ok and not plan.failed else "incomplete"
+    line = (
+        f"Apply {word}: {applied} applied, {failed} failed, {skipped} skipped "
+        f"({report.calls} API calls)"
+    )
+    if plan.failed:
+        names = ", ".join(e.name for e in plan.failed)
+        noun = "enterprise" if len(plan.failed) == 1 else "enterprises"
+        line += f"; {len(plan.failed)} {noun} not applied: {names}"
+    return line + "."
+
+
+def failures(report: Report, plan: Plan) -> list[str]:
+    """For stderr: every change that did not apply and every enterprise left out, with why."""
+    lines = [
+        f"  {o.status}: {o.change_id}: {o.reason}" for o in report.outcomes if o.status != "applied"
+    ]
+    lines += [f"  not applied: {p.enterprise}: {p.message}" for p in plan.problems]
+    return lines
+
+
+def as_json(report: Report, plan: Plan) -> str:
+    return json.dumps(
+        {
+            "event": "summary",
+            "applied": report.count("applied"),
+            "failed": report.count("failed"),
+            "skipped": report.count("skipped"),
+            "calls": report.calls,
+            "notApplied": [
+                {"enterprise": p.enterprise, "kind": p.kind, "message": p.message}
+                for p in plan.problems
+            ],
+        },
+        sort_keys=True,
+    )

@@ -1,0 +1,188 @@
+"""ContextSMS on the wire: endpoints, request bodies, answer parsers and the lookups by
+name that recover a lost create. Pure: no I/O. Follows shared/api/contextsms.md and the
+ContextSMS guide in shared/seeds/.
+
+`expirationTimeInUTC` has no zone and up to 9 fractional digits; it is read as UTC.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+from typing import Any
+
+from reconciler.model import kinds, live
+from reconciler.wire.endpoints import Endpoint, Lookup
+
+API = "contextsms"
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "login": Endpoint("POST", "/auth/login", True),
+    "refresh": Endpoint("POST", "/auth/getaccesstoken", True),
+    "newEnterprise": Endpoint("POST", "/enterprise/{cspId}", True),
+    "getEnterprise": Endpoint("GET", "/enterprise/getenterprise/{enterpriseId}", True),
+    "listEnterprises": Endpoint("GET", "/csp/enterprises/{cspId}", True),
+    "addMapping": Endpoint("POST", "/mapping/add/{enterpriseId}", True),
+    "listMappings": Endpoint("GET", "/numbertomessageappmapping/enterprise/{enterpriseId}", True),
+    "editMapping": Endpoint("PUT", "/mapping/{mappingId}", True),
+    "deleteMapping": Endpoint("DELETE", "/mapping/{mappingId}", True),
+    "checkPayment": Endpoint("POST", "/stripe/check-payment", True),
+}
+
+
+# --- request bodies ----------------------------------------------------------------------
+
+
+def login(username: str, password: str) -> dict[str, str]:
+    return {"username": username, "password": password}
+
+
+def refresh(username: str | None, refresh_token: str) -> dict[str, Any]:
+    return {"username": username, "refreshToken": refresh_token}
+
+
+def new_enterprise(section: kinds.ContextSmsEnterprise) -> dict[str, Any]:
+    return {
+        "name": section.name,
+        "contact": section.contact,
+        "number": section.number,
+        "email": section.email,
+    }
+
+
+def add_mapping(mapping: kinds.Mapping) -> dict[str, Any]:
+    return {
+        "phoneNumber": mapping.phoneNumber,
+        "messagingAppType": mapping.messagingAppType,
+        "messagingAppId": mapping.messagingAppId,
+        "name": mapping.name,
+    }
+
+
+def edit_mapping(messaging_app_id: str) -> dict[str, Any]:
+    return {"messagingAppId": messaging_app_id}
+
+
+def check_payment(email: str) -> dict[str, Any]:
+    return {"email": email}
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+def parse_expiry(text: str) -> float:
+    """'2025-01-01T12:00:00.242875589' (UTC, no zone) -> epoch seconds."""
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z?", text.strip())
+    if not match:
+        raise ValueError(f"not a timestamp: {text!r}")
+    base = datetime.datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S")
+    fraction = float("0." + match.group(2)) if match.group(2) else 0.0
+    return base.replace(tzinfo=datetime.UTC).timestamp() + fraction
+
+
+def tokens(answer: Any) -> tuple[str, str | None, float | None]:
+    """A login or refresh answer: access token, refresh token, expiry (epoch) if readable."""
+    try:
+        expires: float | None = parse_expiry(str(answer.get("expirationTimeInUTC", "")))
+    except ValueError:
+        expires = None
+    return str(answer["accessToken"]), answer.get("refreshToken"), expires
+
+
+def enterprise_rows(answer: Any) -> list[dict[str, Any]]:
+    """A CSP's enterprise listing, without the deleted ones."""
+    return [r for r in answer or [] if not r.get("deleted")]
+
+
+def mappings_of(items: Any) -> tuple[dict[str, kinds.Mapping], dict[str, str]]:
+    """A mapping list answer as mappings by phone number, and their NTMAP ids."""
+    mappings, ids = {}, {}
+    for item in items or []:
+        m = item.get("numberToMessageAppMap") or {}
+        phone = str(m.get("phoneNumber"))
+        ids[phone] = str(m.get("numberToMessageAppMapId"))
+        mappings[phone] = kinds.Mapping.model_construct(
+            phoneNumber=phone,
+            messagingAppType=m.get("messagingAppType") or "Teams",
+            messagingAppId=str(m.get("messagingAppId") or ""),
+            name=str(m.get("name") or ""),
+        )
+    return mappings, ids
+
+
+def section_of(csp: str, row: dict[str, Any]) -> kinds.ContextSmsEnterprise:
+    """An enterprise of a CSP's listing as the manifest's contextsms section."""
+    return kinds.ContextSmsEnterprise.model_construct(
+        cspId=csp,
+        name=str(row.get("name")),
+        enterpriseId=str(row["enterpriseId"]),
+        contact=str(row.get("contact") or ""),
+        number=str(row.get("number") or ""),
+        email=str(row.get("email") or ""),
+    )
+
+
+def payment(email: str, answer: Any) -> live.Payment:
+    return live.Payment(
+        email=email,
+        paid=bool(answer.get("paid")),
+        subscriptionStatus=answer.get("subscriptionStatus"),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Found:
+    """What ContextSMS holds for one manifest enterprise (facts None: not there yet)."""
+
+    facts: live.ContextSmsLive | None
+    section: kinds.ContextSmsEnterprise | None
+    mappings: dict[str, kinds.Mapping]
+    payment: live.Payment | None
+
+
+def enterprise(
+    csp: str, row: dict[str, Any] | None, items: Any, paid: live.Payment | None
+) -> Found:
+    """One enterprise of a CSP's listing with its mapping list (None: not there yet)."""
+    if row is None:
+        return Found(None, None, {}, paid)
+    mappings, ids = mappings_of(items)
+    enterprise_id = str(row["enterpriseId"])
+    facts = live.ContextSmsLive(enterpriseId=enterprise_id, cspId=csp, mappingIds=ids)
+    return Found(facts, section_of(csp, row), mappings, paid)
+
+
+# --- recovery ----------------------------------------------------------------------------
+
+
+def lookup(operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
+    """For a create with a server-assigned id: how to find what it made, by name."""
+    if operation == "newEnterprise":
+        name = body["name"]
+        return Lookup(
+            "listEnterprises",
+            {"cspId": path_params["cspId"]},
+            lambda answer: next(
+                (r for r in enterprise_rows(answer) if r.get("name") == name), None
+            ),
+        )
+    if operation == "addMapping":
+        phone = body["phoneNumber"]
+        return Lookup(
+            "listMappings",
+            {"enterpriseId": path_params["enterpriseId"]},
+            lambda answer: next(
+                (
+                    m
+                    for item in answer or []
+                    if (m := item.get("numberToMessageAppMap") or {}).get("phoneNumber") == phone
+                ),
+                None,
+            ),
+        )
+    return None
+
+
+# Operations that answer 404 for an empty list ("Enterprises not found": an empty CSP).
+EMPTY_WHEN_NOT_FOUND = frozenset({"listEnterprises"})

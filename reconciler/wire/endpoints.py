@@ -1,0 +1,67 @@
+"""An endpoint of a vendor API and the overrides of assumed paths from reconciler.yaml.
+
+Assumed paths (the vendor's public docs do not show them) can be overridden as
+`"/new/path/{enterpriseId}"` or `"POST /new/path/{enterpriseId}"`, so a deployment with
+the vendor's full reference corrects them without code changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import string
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from reconciler.errors import ConfigError
+
+Table = Mapping[str, "Endpoint"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    documented: bool
+
+    def format(self, **values: Any) -> str:
+        return self.path.format(**values)
+
+    def placeholders(self) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(self.path) if name}
+
+
+_OVERRIDE = re.compile(r"^(?:(GET|POST|PUT|DELETE|PATCH)\s+)?(/\S*)$")
+
+
+def resolve(
+    table: Table, overrides: Mapping[str, str], section: str, where: str = "reconciler.yaml"
+) -> dict[str, Endpoint]:
+    """`table` with `overrides` applied; an unknown name or a bad path is a ConfigError."""
+    resolved = dict(table)
+    for name, value in overrides.items():
+        key = f"{where}: {section}.{name}"
+        if name not in resolved:
+            raise ConfigError(
+                f"{key}: unknown operation; expected one of {', '.join(sorted(table))}"
+            )
+        match = _OVERRIDE.match(value.strip())
+        if not match:
+            raise ConfigError(f"{key}: {value!r} is not '/path' or 'METHOD /path'")
+        endpoint = Endpoint(match.group(1) or resolved[name].method, match.group(2), False)
+        if endpoint.placeholders() != resolved[name].placeholders():
+            wanted = ", ".join("{" + p + "}" for p in sorted(table[name].placeholders())) or "none"
+            raise ConfigError(f"{key}: the path must use the placeholders {wanted}")
+        resolved[name] = endpoint
+    return resolved
+
+
+@dataclasses.dataclass(frozen=True)
+class Lookup:
+    """How to find the object a create made, by name, when its answer was lost: call
+    `operation` with `params`, and `pick` the object (the create's answer) from the
+    listing, or None when it is not there."""
+
+    operation: str
+    params: Mapping[str, Any]
+    pick: Callable[[Any], Any]
