@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 Sleep = Callable[[float], Awaitable[None]]
+EPSILON = 1e-9
 
 
 class TokenBucket:
@@ -39,8 +40,8 @@ class TokenBucket:
                 elapsed = now - self._updated
                 self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - EPSILON:  # float sums of refills fall just short
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
                 self.waits += 1
                 await self._sleep((1 - self._tokens) / self.rate)

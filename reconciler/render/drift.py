@@ -1,7 +1,8 @@
 """A drift report as text, JSON, Markdown, JUnit XML or one self-contained HTML page.
 
 JUnit: one test case per enterprise and object kind, failing with its differences, so CI
-dashboards show drift as failed tests. HTML: no external assets.
+dashboards show drift as failed tests; an enterprise that could not be read is one test
+case in error. HTML: no external assets.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def line(d: Difference) -> str:
 
 
 def _title(e: EnterpriseDrift) -> str:
+    if e.error is not None:  # not read: its ids are unknown
+        return e.name
     c2t, csms = e.ids.get("connecttoteams"), e.ids.get("contextsms")
     return f"{e.name} (ConnecttoTeams {c2t if c2t is not None else '-'}, ContextSMS {csms or '-'})"
 
@@ -57,16 +60,36 @@ def _count(n: int) -> str:
 
 
 def summary(report: DriftReport) -> str:
+    unread = [e.name for e in report.enterprises if e.error is not None]
     drifted = [e for e in report.enterprises if e.differences]
     if not drifted:
-        return f"No drift: {len(report.enterprises)} enterprises match the manifests."
-    total = sum(len(e.differences) for e in drifted)
-    return f"Drift: {total} differences in {len(drifted)} of {len(report.enterprises)} enterprises."
+        line = f"No drift: {len(report.enterprises) - len(unread)} enterprises match the manifests"
+    else:
+        total = sum(len(e.differences) for e in drifted)
+        line = (
+            f"Drift: {total} differences in {len(drifted)} of {len(report.enterprises)} enterprises"
+        )
+    if unread:
+        line += f"; {len(unread)} could not be read: {', '.join(unread)}"
+    return line + "."
+
+
+def _rows(e: EnterpriseDrift) -> list[tuple[str, str, str, str, str]]:
+    """object, field, git, live, action: one row per difference, or the read error."""
+    if e.error is not None:
+        return [("enterprise", "", "", e.error, "error")]
+    return [
+        (f"{d.kind} {d.key}".strip(), d.field or "", _cell(d.git), _cell(d.live), d.action)
+        for d in e.differences
+    ]
 
 
 def text(report: DriftReport) -> str:
     out = []
     for e in report.enterprises:
+        if e.error is not None:
+            out.append(f"{_title(e)}: error: {e.error}")
+            continue
         out.append(f"{_title(e)}: {_count(len(e.differences))}")
         out += [f"  {line(d)}" for d in e.differences]
     out.append(summary(report))
@@ -82,7 +105,7 @@ def as_json(report: DriftReport) -> str:
 def markdown(report: DriftReport) -> str:
     out = [f"### reconciler drift: {summary(report)}", ""]
     for e in report.enterprises:
-        if not e.differences:
+        if not e.differences and e.error is None:
             continue
         out += [
             f"**{_title(e)}**",
@@ -90,14 +113,7 @@ def markdown(report: DriftReport) -> str:
             "| object | field | git | live | apply |",
             "|---|---|---|---|---|",
         ]
-        for d in e.differences:
-            cells = [
-                f"{d.kind} {d.key}".strip(),
-                d.field or "",
-                _cell(d.git),
-                _cell(d.live),
-                d.action,
-            ]
+        for cells in _rows(e):
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -114,6 +130,12 @@ def _cell(value: Any) -> str:
 def junit(report: DriftReport) -> str:
     suites = ET.Element("testsuites", name="reconciler drift")
     for e in report.enterprises:
+        if e.error is not None:
+            suite = ET.SubElement(suites, "testsuite", name=e.name, tests="1", errors="1")
+            case = ET.SubElement(suite, "testcase", classname=e.name, name="read")
+            error = ET.SubElement(case, "error", message="could not be read", type="read")
+            error.text = e.error
+            continue
         by_kind: dict[str, list[Difference]] = {k: [] for k in KINDS}
         for d in e.differences:
             by_kind.setdefault(d.kind, []).append(d)
@@ -156,22 +178,17 @@ def page(report: DriftReport) -> str:
     e = html.escape
     rows = []
     for enterprise in report.enterprises:
-        state = "drift" if enterprise.differences else "ok"
-        count = len(enterprise.differences)
-        rows.append(
-            f'<h2>{e(_title(enterprise))} <span class="{state}">{_count(count)}</span></h2>'
-        )
-        if not enterprise.differences:
+        state = "drift" if enterprise.differences or enterprise.error else "ok"
+        count = "not read" if enterprise.error else _count(len(enterprise.differences))
+        rows.append(f'<h2>{e(_title(enterprise))} <span class="{state}">{count}</span></h2>')
+        if not enterprise.differences and enterprise.error is None:
             continue
         rows.append(
             "<table><tr><th>object</th><th>field</th><th>git</th><th>live</th><th>apply</th></tr>"
         )
-        for d in enterprise.differences:
-            cells = [f"{d.kind} {d.key}".strip(), d.field or "", _cell(d.git), _cell(d.live)]
+        for *cells, action in _rows(enterprise):
             tds = "".join(f"<td>{e(c)}</td>" for c in cells)
-            rows.append(
-                f'<tr class="{e(d.action)}">{tds}<td class="action">{e(d.action)}</td></tr>'
-            )
+            rows.append(f'<tr class="{e(action)}">{tds}<td class="action">{e(action)}</td></tr>')
         rows.append("</table>")
     body = "\n".join(rows)
     verdict = "drift" if not report.in_sync else "ok"

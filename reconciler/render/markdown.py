@@ -16,6 +16,9 @@ def render(plan: Plan) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for e in plan.enterprises:
+        if e.failed:
+            out.append(f"| {e.name} | failed | | | | |")
+            continue
         counts = {
             a: sum(1 for c in e.changes if c.action == a)
             for a in ("create", "update", "delete", "sync")
@@ -26,6 +29,11 @@ def render(plan: Plan) -> str:
         )
     out.append("")
     for e in plan.enterprises:
+        if e.failed:
+            out += [f"**{text.header(e)}: cannot be planned; nothing is applied to it**", ""]
+            out += [f"> error: {p.message}" for p in e.problems]
+            out.append("")
+            continue
         if not e.changes and not e.warnings:
             continue
         diff = [line for change in e.changes for line in text.change_lines(change)]
@@ -42,6 +50,6 @@ def render(plan: Plan) -> str:
             out += [f"**{text.header(e)}**", "", *block]
         out += [f"> warning: {w}" for w in e.warnings]
         out.append("")
-    if not plan.changes:
+    if not plan.changes and not plan.failed:
         out.append("No changes: the live platforms match the manifests.")
     return "\n".join(out).rstrip() + "\n"

@@ -56,7 +56,7 @@ def test_apply_then_plan_is_empty_with_the_minimal_calls(project: Project) -> No
     result = project.run("apply", "--yes", ".")
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith(
-        "Apply complete: 26 applied, 0 failed, 0 skipped (45 API calls).\n"
+        "Apply complete: 26 applied, 0 failed, 0 skipped (44 API calls).\n"
     )
     writes = [(r["method"], r["path"]) for r in requests(project)]
     writes = [w for w in writes if w[1].split("/")[-2:] != ["oauth", "token"] and not _read(w)]

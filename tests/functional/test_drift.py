@@ -147,9 +147,17 @@ def test_conflicts_are_drift_not_a_crash(project: Project, vendor: Vendor) -> No
         {"enterpriseId": SUNSHINE, "userId": "frank@sunshinedental.com", "smsDID": [did]},
     )
     code, out, _ = drift(project)
-    assert code == 2
-    assert (
+    assert code == 1  # the conflict stops sunshine-dental's apply: an error beats drift
+    assert out == (
+        "northwind-legal (ConnecttoTeams 79, ContextSMS E0000090): no differences\n"
+        "sunshine-dental (ConnecttoTeams 78, ContextSMS E0000091): 4 differences\n"
+        "  smsUser erin@sunshinedental.com numbers: git +12025550107, live (none): apply would "
+        "update it\n"
+        "  sync Unified App appSynced: git true, live false: apply would sync it\n"
+        "  smsUser frank@sunshinedental.com (+12025550107): live, in no manifest (left alone "
+        "without prune)\n"
         "  conflict: +12025550107 is wanted by SMS user 'erin@sunshinedental.com' but held by "
         "SMS user 'frank@sunshinedental.com', which no manifest manages: add it to the manifest, "
         "release the number, or set policy.prune: true\n"
-    ) in out
+        "Drift: 4 differences in 1 of 2 enterprises.\n"
+    )

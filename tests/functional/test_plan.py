@@ -26,7 +26,14 @@ def plan_both(project: Project, name: str, *extra: str) -> dict[str, object]:
 
 def test_empty_tenant_creates_everything_in_order(project: Project) -> None:
     document = plan_both(project, "empty-tenant", "--show-calls")
-    assert document["summary"] == {"create": 23, "update": 1, "delete": 0, "sync": 2, "total": 26}
+    assert document["summary"] == {
+        "create": 23,
+        "update": 1,
+        "delete": 0,
+        "sync": 2,
+        "failed": 0,
+        "total": 26,
+    }
     for enterprise in document["enterprises"]:  # type: ignore[attr-defined]
         phases = [min(c["phase"] for c in ch["calls"]) for ch in enterprise["changes"]]
         assert phases == sorted(phases)
@@ -115,13 +122,25 @@ def test_conflict_names_the_holder(project: Project, vendor: Vendor) -> None:
         "sunshine-dental", 'numbers: ["+12025550107"]', 'numbers: ["+12025550107", "+12025550112"]'
     )
     code, out, err = plan(project)
-    assert (code, out) == (1, "")
+    conflict = (
+        "conflict: +12025550112 is wanted by SMS user 'erin@sunshinedental.com' but held by SMS "
+        "user 'frank@sunshinedental.com', which no manifest manages: add it to the manifest, "
+        "release the number, or set policy.prune: true"
+    )
+    assert code == 1
+    assert out == (
+        "northwind-legal (ConnecttoTeams 79, ContextSMS E0000090)\n"
+        "  no changes\n"
+        "\n"
+        "sunshine-dental (ConnecttoTeams 78, ContextSMS E0000091)\n"
+        f"  error: {conflict}\n"
+        "  (2 changes held back until it is fixed)\n"
+        "\n"
+        "Plan: 0 to create, 0 to update, 0 to delete, 0 syncs; 1 enterprise failed.\n"
+    )
     assert err == (
-        "error: the plan cannot be made (1 problem):\n"
-        "  - enterprise 'sunshine-dental': conflict: +12025550112 is wanted by SMS user "
-        "'erin@sunshinedental.com' but held by SMS user 'frank@sunshinedental.com', which no "
-        "manifest manages: add it to the manifest, release the number, or set policy.prune: true\n"
-        "nothing was changed\n"
+        "error: 1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
+        f"  - enterprise 'sunshine-dental': {conflict}\n"
     )
 
 
@@ -131,10 +150,14 @@ def test_preconditions(project: Project) -> None:
         'numbers: ["+12025550105"]',
         'numbers: ["+12025550105", "+12025550199", "+12025550130", "+12025550131"]',
     )
-    code, _, err = plan(project)
+    code, out, err = plan(project)
     assert code == 1
+    assert out.endswith(
+        "Plan: 11 to create, 0 to update, 0 to delete, 1 syncs; 1 enterprise failed.\n"
+    )
+    assert "sunshine-dental (ConnecttoTeams 78, ContextSMS (new))\n  error: +12025550130" in out
     assert err == (
-        "error: the plan cannot be made (3 problems):\n"
+        "error: 1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
         "  - enterprise 'sunshine-dental': +12025550130 (SMS user 'carol@sunshinedental.com') has "
         "no SMS capability: ask the service provider to enable SMS on it\n"
         "  - enterprise 'sunshine-dental': +12025550131 (SMS user 'carol@sunshinedental.com') has "
@@ -142,7 +165,6 @@ def test_preconditions(project: Project) -> None:
         "  - enterprise 'sunshine-dental': +12025550199 (SMS user 'carol@sunshinedental.com') is "
         "not in the inventory of ConnecttoTeams enterprise 78: the reseller must add it; run "
         "`reconciler numbers missing` to write the portal's bulk-upload CSV\n"
-        "nothing was changed\n"
     )
 
 
@@ -152,12 +174,15 @@ def test_threshold_and_force(project: Project) -> None:
         project.edit("sunshine-dental", f"userTag: {tag}", f"userTag: {tag}-2")
     code, out, err = plan(project)
     assert code == 1
+    assert out.endswith(
+        "  (4 changes held back until it is fixed)\n\n"
+        "Plan: 0 to create, 0 to update, 0 to delete, 0 syncs; 1 enterprise failed.\n"
+    )
     assert err == (
-        "error: the plan cannot be made (1 problem):\n"
+        "error: 1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
         "  - enterprise 'sunshine-dental': 4 updates and 0 deletes would change 4 of 11 managed "
         "objects (36%), over policy.maxChangePercent 30%: review the plan, then run again with "
         "--force\n"
-        "nothing was changed\n"
     )
     code, out, err = plan(project, "--force")
     assert code == 0, err

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from reconciler.errors import PlanError
 from reconciler.model import kinds, live, state
-from reconciler.model.endpoints import ENDPOINTS
-from reconciler.plan import phases
+from reconciler.model.problem import Problem
+from reconciler.plan import phases, planner
 from reconciler.plan.model import Plan
-from reconciler.plan.planner import make_plan
 from reconciler.render import jsonplan, text
+from reconciler.wire.connecttoteams import ENDPOINTS
 
 CARRIER = "Carrier(Profile) - (Owner)"
 N = [f"+1202555{i:04d}" for i in range(101, 140)]
@@ -122,14 +119,21 @@ def found(
     )
 
 
-def plan(desired: list[state.Enterprise], actual: list[live.LiveEnterprise], **kwargs: Any) -> Plan:
-    return make_plan(
+def plan(
+    desired: list[state.Enterprise],
+    actual: list[live.LiveEnterprise],
+    failed: dict[str, Problem] | None = None,
+    **kwargs: Any,
+) -> Plan:
+    return planner.plan(
         state.State(enterprises={e.name: e for e in desired}),
-        live.Live(enterprises={e.name: e for e in actual}),
-        ENDPOINTS,
-        reseller_id=54,
-        **kwargs,
+        live.Live(enterprises={e.name: e for e in actual}, failed=failed or {}, resellerId=54),
+        planner.Settings(ENDPOINTS, **kwargs),
     )
+
+
+def problem(kind: str, message: str) -> Problem:
+    return Problem(kind=kind, enterprise="acme", message=message)  # type: ignore[arg-type]
 
 
 def summary(result: Plan) -> list[str]:
@@ -209,8 +213,17 @@ def test_swap_has_no_cycle() -> None:
 def test_conflict_with_unmanaged_holder_and_prune_releases() -> None:
     actual = enterprise(users=[user("z@x.com", N[0])])
     desired = enterprise(users=[user("a@x.com", N[0])])
-    with pytest.raises(PlanError, match=r"held by SMS user 'z@x.com', which no manifest manages"):
-        plan([desired], [found(actual)])
+    blocked = plan([desired], [found(actual)])
+    assert blocked.problems == (
+        problem(
+            "conflict",
+            f"conflict: {N[0]} is wanted by SMS user 'a@x.com' but held by SMS user 'z@x.com', "
+            "which no manifest manages: add it to the manifest, release the number, or set "
+            "policy.prune: true",
+        ),
+    )
+    assert blocked.changes == () and blocked.summary.failed == 1
+    assert [c.key for c in blocked.enterprises[0].changes] == ["a@x.com", "Unified App"]
     pruning = enterprise(users=[user("a@x.com", N[0])], prune=True)
     result = plan([pruning], [found(actual)])
     assert summary(result) == [
@@ -230,8 +243,11 @@ def test_number_held_by_a_trunk() -> None:
         holder=live.Holder(type="OTHER", id="t1", name="TRUNK t1"),
     )
     desired = enterprise(users=[user("a@x.com", "+12025550199")])
-    with pytest.raises(PlanError, match=r"held by TRUNK t1"):
-        plan([desired], [found(enterprise(), extra={"+12025550199": trunk})])
+    blocked = plan([desired], [found(enterprise(), extra={"+12025550199": trunk})])
+    assert [p.message for p in blocked.problems] == [
+        "conflict: +12025550199 is wanted by SMS user 'a@x.com' but held by TRUNK t1, which no "
+        "manifest manages: add it to the manifest, release the number, or set policy.prune: true"
+    ]
 
 
 def test_unmanaged_are_reported_not_touched() -> None:
@@ -267,10 +283,13 @@ def test_threshold_needs_ten_objects_and_force() -> None:
     users = [user(f"u{i}@x.com") for i in range(10)]
     before = enterprise(users=users)
     after = enterprise(users=[user(u.userId, userTag="new") for u in users[:4]] + users[4:])
-    with pytest.raises(
-        PlanError, match=r"4 updates and 0 deletes would change 4 of 10 managed objects \(40%\)"
-    ):
-        plan([after], [found(before)])
+    assert plan([after], [found(before)]).problems == (
+        problem(
+            "safety",
+            "4 updates and 0 deletes would change 4 of 10 managed objects (40%), over "
+            "policy.maxChangePercent 30%: review the plan, then run again with --force",
+        ),
+    )
     assert plan([after], [found(before)], force=True).summary.update == 4
     small = enterprise(users=[user("a@x.com", userTag="x")])
     assert plan([small], [found(enterprise(users=[user("a@x.com")]))]).summary.update == 1
@@ -278,10 +297,13 @@ def test_threshold_needs_ten_objects_and_force() -> None:
 
 def test_payment() -> None:
     desired = enterprise(users=[user("a@x.com", N[0])], requirePayment=True)
-    with pytest.raises(
-        PlanError, match=r"has not paid \(subscription: canceled\); policy.requirePayment blocks"
-    ):
-        plan([desired], [found(enterprise(), paid=False)])
+    assert plan([desired], [found(enterprise(), paid=False)]).problems == (
+        problem(
+            "payment",
+            "ContextSMS says a@x.com has not paid (subscription: canceled); "
+            "policy.requirePayment blocks its changes",
+        ),
+    )
     relaxed = enterprise(users=[user("a@x.com", N[0])])
     result = plan([relaxed], [found(enterprise(), paid=False)])
     assert result.enterprises[0].warnings == (
@@ -318,3 +340,35 @@ def test_text_render_shows_only_changed_fields() -> None:
         in output
     )
     assert output.endswith("Plan: 0 to create, 1 to update, 0 to delete, 1 syncs.\n")
+
+
+def test_a_failed_enterprise_is_its_own_error_and_the_others_are_planned() -> None:
+    unread = Problem(
+        kind="read",
+        enterprise="two",
+        message="cannot read it: ConnecttoTeams listUsers: 503 UNAVAILABLE: down",
+        api="ConnecttoTeams",
+        operation="listUsers",
+    )
+    one = enterprise("one", users=[user("a@x.com", N[0])])
+    result = plan([one, enterprise("two")], [found(enterprise("one"))], {"two": unread})
+    assert [(e.name, e.problems) for e in result.enterprises] == [("one", ()), ("two", (unread,))]
+    assert summary(result) == ["create smsUser a@x.com", "sync sync Unified App"]
+    assert result.summary.model_dump() == {
+        "create": 1,
+        "update": 0,
+        "delete": 0,
+        "sync": 1,
+        "failed": 1,
+    }
+    assert set(result.liveFingerprint) == {"one/smsUser/a@x.com", "one/sync/Unified App"}
+    assert text.render(result).splitlines()[-4:] == [
+        "two",
+        "  error: cannot read it: ConnecttoTeams listUsers: 503 UNAVAILABLE: down",
+        "",
+        "Plan: 1 to create, 0 to update, 0 to delete, 1 syncs; 1 enterprise failed.",
+    ]
+    assert text.failures(result) == (
+        "1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
+        "  - enterprise 'two': cannot read it: ConnecttoTeams listUsers: 503 UNAVAILABLE: down"
+    )

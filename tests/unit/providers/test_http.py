@@ -11,10 +11,12 @@ import pytest
 
 from reconciler import errors
 from reconciler.config.model import ConnecttoTeamsProvider, ContextSmsProvider
-from reconciler.model import endpoints
 from reconciler.providers import http
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
-from reconciler.providers.contextsms.client import ContextSmsClient, parse_expiry
+from reconciler.providers.contextsms.client import ContextSmsClient
+from reconciler.providers.ratelimit import Gate
+from reconciler.wire import connecttoteams as c2t_wire
+from reconciler.wire.contextsms import parse_expiry
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -31,7 +33,13 @@ class Recorder:
         return self.now
 
 
-def c2t_client(handler: Handler, recorder: Recorder, **policy: Any) -> ConnecttoTeamsClient:
+def wiring(handler: Any, recorder: Recorder, parallelism: int = 8, **policy: Any) -> http.Wiring:
+    """The client side of a session over httpx.MockTransport: nothing is patched."""
+    pool = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    return http.Wiring(pool, Gate(parallelism), http.RetryPolicy(**policy), recorder.sleep)
+
+
+def c2t_client(handler: Any, recorder: Recorder, **policy: Any) -> ConnecttoTeamsClient:
     settings = ConnecttoTeamsProvider(
         url="https://c2t.test",
         clientId="id",
@@ -40,18 +48,13 @@ def c2t_client(handler: Handler, recorder: Recorder, **policy: Any) -> Connectto
         password="pw",
         resellerId=54,
     )
-    client = ConnecttoTeamsClient(
+    return ConnecttoTeamsClient(
         settings,
-        endpoints.ENDPOINTS,
-        http.Transport("https://c2t.test"),
-        retry=http.RetryPolicy(**policy),
-        sleep=recorder.sleep,
+        c2t_wire.ENDPOINTS,
+        "https://c2t.test",
+        wiring(handler, recorder, **policy),
         clock=recorder.clock,
     )
-    client._http = httpx.AsyncClient(
-        base_url="https://c2t.test", transport=httpx.MockTransport(handler)
-    )
-    return client
 
 
 def token_answer(value: str, expires: int = 3600) -> httpx.Response:
@@ -197,24 +200,109 @@ def test_retries_are_bounded_and_timeouts_are_transient() -> None:
     assert calls == 3 and len(recorder.sleeps) == 2
 
 
-def test_writes_without_retry_fail_at_once() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return token_answer("t") if request.url.path == "/oauth/token" else httpx.Response(503)
+def test_a_lost_create_is_looked_up_by_name_before_it_is_sent_again() -> None:
+    posts: list[str] = []
 
-    with pytest.raises(errors.Transient):
-        run(c2t_client(handler, Recorder()).op("group", body={}, retry=False))
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        if request.url.path == "/sms/createSMSGroup":
+            posts.append(request.content.decode())
+            return httpx.Response(503)  # the server made the group; the answer was lost
+        assert request.url.path == "/sms/getSMSGroups/78"
+        return httpx.Response(200, json=[{"groupId": 9, "groupName": "Front Desk"}])
+
+    recorder = Recorder()
+    client = c2t_client(handler, recorder)
+    body = {"groupId": -1, "groupName": "Front Desk", "enterpriseId": 78}
+    answer = run(client.send("group", "POST", "/sms/createSMSGroup", {}, body))
+    assert answer == {"groupId": 9, "groupName": "Front Desk"}
+    assert len(posts) == 1 and len(recorder.sleeps) == 1
+
+
+def test_a_delete_answered_404_was_done_already() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/auth/login":
+            return httpx.Response(200, json={"accessToken": "a", "refreshToken": "r"})
+        return httpx.Response(404, json={"error": "Mapping not found", "code": "NOT_FOUND"})
+
+    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
+    client = ContextSmsClient(settings, "https://csms.test", wiring(handler, Recorder()))
+    assert run(client.send("deleteMapping", "DELETE", "/mapping/NTMAP1", {}, None)) is None
+    with pytest.raises(errors.NotFound):
+        run(client.send("editMapping", "PUT", "/mapping/NTMAP1", {}, {"messagingAppId": "x"}))
+
+
+def test_concurrent_first_calls_log_in_once_and_stay_within_the_gate() -> None:
+    logins = 0
+    in_flight = peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal logins, in_flight, peak
+        if request.url.path == "/oauth/token":
+            logins += 1
+            await asyncio.sleep(0.01)
+            return token_answer("t")
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.005)
+        in_flight -= 1
+        return httpx.Response(200, json=[])
+
+    recorder = Recorder()
+    settings = ConnecttoTeamsProvider(
+        url="https://c2t.test", clientId="i", clientSecret="s", username="u", password="p"
+    )
+    client = ConnecttoTeamsClient(
+        settings, c2t_wire.ENDPOINTS, "https://c2t.test", wiring(handler, recorder, parallelism=3)
+    )
+
+    async def many() -> None:
+        await asyncio.gather(*(client.op("listUsers", enterpriseId=i) for i in range(20)))
+
+    run(many())
+    assert (logins, client.logins, peak, client.calls) == (1, 1, 3, 21)
+
+
+def test_the_rate_limit_paces_requests() -> None:
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    gate = Gate(8, 10.0, clock=lambda: now[0], sleep=sleep)
+
+    async def enter_five_times() -> None:
+        for _ in range(5):
+            async with gate:
+                pass
+
+    run(enter_five_times())
+    assert gate.bucket is not None and gate.bucket.capacity == 1.0
+    assert waits == pytest.approx([0.1, 0.1, 0.1, 0.1])
+    assert now[0] == pytest.approx(0.4)
 
 
 def test_endpoint_overrides() -> None:
-    table = endpoints.resolve({"listUsers": "GET /sms/v2/users/{enterpriseId}"})
+    table = c2t_wire.endpoints({"listUsers": "GET /sms/v2/users/{enterpriseId}"})
     assert (table["listUsers"].method, table["listUsers"].path) == (
         "GET",
         "/sms/v2/users/{enterpriseId}",
     )
-    with pytest.raises(errors.ConfigError, match="unknown operation; expected one of"):
-        endpoints.resolve({"listUser": "/x"})
-    with pytest.raises(errors.ConfigError, match=r"must use the placeholders \{enterpriseId\}"):
-        endpoints.resolve({"listUsers": "/sms/users"})
+    with pytest.raises(errors.ConfigError) as unknown:
+        c2t_wire.endpoints({"listUser": "/x"}, "conf.yaml")
+    assert str(unknown.value).startswith(
+        "conf.yaml: providers.connecttoteams.endpoints.listUser: unknown operation; expected "
+        "one of addMembers, authenticatedUser, editEnterprise,"
+    )
+    with pytest.raises(errors.ConfigError) as placeholders:
+        c2t_wire.endpoints({"listUsers": "/sms/users"})
+    assert str(placeholders.value) == (
+        "reconciler.yaml: providers.connecttoteams.endpoints.listUsers: the path must use the "
+        "placeholders {enterpriseId}"
+    )
 
 
 def test_contextsms_expiry_parsing() -> None:
@@ -244,10 +332,7 @@ def test_contextsms_refreshes_on_401() -> None:
         return httpx.Response(200, json=[])
 
     settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
-    client = ContextSmsClient(settings, http.Transport("https://csms.test"))
-    transport = httpx.MockTransport(handler)
-    client._http = httpx.AsyncClient(base_url="https://csms.test", transport=transport)
-    client._auth._http = httpx.AsyncClient(base_url="https://csms.test", transport=transport)
+    client = ContextSmsClient(settings, "https://csms.test", wiring(handler, Recorder()))
     assert run(client.op("listMappings", enterpriseId="E0000090")) == []
     assert paths == [
         "/auth/login",

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from reconciler.inventory.rows import Missing
 from reconciler.model import live
 from reconciler.render import numbers
+from reconciler.reports.inventory import Missing
 
 
 def test_upload_csv_keeps_known_capabilities_and_splits_country_codes() -> None:

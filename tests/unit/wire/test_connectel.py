@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.verify.message import Cost, cost, message_problem, sender_problem
+from reconciler.wire.connectel import Cost, cost, message_problem, sender_problem
 
 
 @pytest.mark.parametrize(

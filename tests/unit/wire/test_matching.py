@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from reconciler.errors import PlanError
-from reconciler.providers.matching import match
+from reconciler.wire.matching import match
 
 ROWS = [
     {"enterpriseId": 78, "enterpriseName": "Acme"},
@@ -17,7 +17,6 @@ ROWS = [
 def find(pin: Any, name: str) -> dict[str, Any] | None:
     return match(
         ROWS,
-        enterprise="acme",
         pin=pin,
         name=name,
         id_field="enterpriseId",
@@ -35,13 +34,15 @@ def test_by_name_by_pin_and_absent() -> None:
 
 
 def test_missing_pin_and_ambiguous_name() -> None:
-    with pytest.raises(
-        PlanError, match=r"spec.connecttoteams.enterpriseId 81 does not exist for this reseller"
-    ):
+    with pytest.raises(PlanError) as missing:
         find(81, "Acme")
+    assert str(missing.value) == (
+        "spec.connecttoteams.enterpriseId 81 does not exist for this reseller: fix or remove "
+        "the pin"
+    )
     with pytest.raises(PlanError) as info:
         find(None, "Twin")
     assert str(info.value) == (
-        "enterprise 'acme': 2 ConnecttoTeams enterprises for this reseller are named 'Twin' "
+        "2 ConnecttoTeams enterprises for this reseller are named 'Twin' "
         "(ids 79, 80): pin one with spec.connecttoteams.enterpriseId"
     )
