@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import pathlib
-import sys
 
 import click
 
 from reconciler.apply.outcome import Report
-from reconciler.cli import exitcodes, options, progress
+from reconciler.cli import options, progress
 from reconciler.engine import saved, workspace
 from reconciler.engine.run import Run
-from reconciler.errors import ReconcilerError
-from reconciler.render import apply as render
 from reconciler.render import text
 
 
@@ -52,33 +49,11 @@ def command(
         if not as_json:
             click.echo(text.render(plan, color=options.color(ctx)), nl=False)
         if plan.changes and not (yes or old):
-            _confirm(len(plan.changes))
+            progress.confirm(len(plan.changes))
         report = Report((), 0)
         if plan.changes:
             with progress.Reporter(
                 len(plan.changes), as_json=as_json, color=options.color(ctx, "stderr")
             ) as reporter:
                 report = run.apply(plan, reporter)
-    if as_json:
-        click.echo(render.as_json(report, plan))
-    elif plan.changes or plan.failed:
-        for line in render.failures(report, plan):
-            click.echo(line, err=True)
-        click.echo(render.summary(report, plan))
-    if report.ok and not plan.failed:
-        return exitcodes.OK
-    click.echo(
-        "Run apply again once the cause is fixed: it picks up where this one stopped.", err=True
-    )
-    return exitcodes.ERROR
-
-
-def _confirm(count: int) -> None:
-    if not sys.stdin.isatty():
-        raise ReconcilerError(
-            "refusing to apply without confirmation: not a terminal; review the plan and pass "
-            "--yes, or apply a saved plan (reconciler plan -o plan.json; then "
-            "reconciler apply plan.json)"
-        )
-    if not click.confirm(f"Apply these {count} changes?", default=False):
-        raise ReconcilerError("apply cancelled: nothing was changed")
+    return progress.finish(report, plan, as_json=as_json)

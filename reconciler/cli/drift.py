@@ -17,15 +17,8 @@ from reconciler.reports import drift
 @options.paths
 @options.config
 @options.scope
-@click.option(
-    "--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=pathlib.Path, dir_okay=False),
-    help="Write the report here.",
-)
+@options.fmt(sorted(RENDERERS), "text")
+@options.out("Write the report here.")
 def command(
     paths: tuple[pathlib.Path, ...],
     config_path: pathlib.Path | None,

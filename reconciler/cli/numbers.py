@@ -26,19 +26,8 @@ from reconciler.reports import inventory
     type=click.Choice(sorted(inventory.FILTERS)),
     help="The portal's advanced searches.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=pathlib.Path, dir_okay=False),
-    help="numbers missing: write the CSV here.",
-)
+@options.fmt(["table", "csv", "json"], "table")
+@options.out("numbers missing: write the CSV here.")
 def command(
     args: tuple[pathlib.Path, ...],
     config_path: pathlib.Path | None,
@@ -64,19 +53,11 @@ def command(
         )
         return exitcodes.ERROR if found.failed else exitcodes.OK
     items = inventory.missing(found, ws.desired)
-    for item in items:
-        click.echo(f"{item.enterprise}: {item.number} ({item.wanted_by}): {item.reason}", err=True)
-    if not items:
-        click.echo(
-            "every number the manifests use is in the inventory with SMS and a carrier profile",
-            err=True,
-        )
-    elif out is None:
+    for line in render.missing_lines(items):
+        click.echo(line, err=True)
+    if items and out is None:
         click.echo(render.upload_csv(items), nl=False)
-    else:
+    elif items and out is not None:
         out.write_text(render.upload_csv(items), encoding="utf-8")
-        click.echo(
-            f"wrote {out}: upload it on the Phone Numbers page and pick the SMS carrier profile",
-            err=True,
-        )
+        click.echo(render.MISSING_WROTE.format(out), err=True)
     return exitcodes.ERROR if found.failed else exitcodes.OK

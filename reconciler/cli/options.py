@@ -45,6 +45,33 @@ def scope(function: F) -> F:
     )(function)
 
 
+def fmt(choices: list[str], default: str) -> Callable[[F], F]:
+    """--format, one of `choices`."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True
+    )
+
+
+def out(help_text: str, name: str = "out") -> Callable[[F], F]:
+    """-o/--out FILE."""
+    kind = click.Path(path_type=pathlib.Path, dir_okay=False)
+    return click.option("-o", "--out", name, type=kind, help=help_text)
+
+
+def sandbox_files(function: F) -> F:
+    """--db and --seed of `sandbox serve|reset`."""
+    function = click.option(
+        "--seed",
+        type=click.Path(path_type=pathlib.Path, dir_okay=False, exists=True),
+        help="Seed YAML for a new database (default: sandbox.seed of reconciler.yaml).",
+    )(function)
+    return click.option(
+        "--db",
+        type=click.Path(path_type=pathlib.Path, dir_okay=False),
+        help="SQLite file (default: sandbox.db of reconciler.yaml, else .reconciler/sandbox.db).",
+    )(function)
+
+
 def color(ctx: click.Context, stream: str = "stdout") -> bool:
     """Colour only when asked for (no --no-color) and writing to a terminal."""
     import sys

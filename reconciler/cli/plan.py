@@ -16,19 +16,8 @@ from reconciler.render import jsonplan, markdown, text
 @options.paths
 @options.config
 @options.scope
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=pathlib.Path, dir_okay=False),
-    help="Save the plan as JSON for `reconciler apply PLAN`.",
-)
+@options.fmt(["text", "json", "markdown"], "text")
+@options.out("Save the plan as JSON for `reconciler apply PLAN`.")
 @click.option("--show-calls", is_flag=True, help="List the API calls under each change.")
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."

@@ -1,5 +1,6 @@
-"""Apply progress: a rich progress bar on a terminal, one plain line per finished change
-in CI, or one JSON event per line with --json."""
+"""Apply on the terminal: the confirmation, progress (a rich progress bar on a terminal,
+one plain line per finished change in CI, or one JSON event per line with --json), and
+how it ended."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from types import TracebackType
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reconciler.apply.outcome import Event
+from reconciler.apply.outcome import Event, Report
+from reconciler.cli import exitcodes
+from reconciler.errors import ReconcilerError
+from reconciler.plan.model import Plan
+from reconciler.render import apply as render
 
 
 class Reporter:
@@ -64,3 +69,30 @@ class Reporter:
                 f"[{event.done}/{event.total}] {event.outcome.status} {event.change_id}{reason}",
                 err=True,
             )
+
+
+def confirm(count: int) -> None:
+    if not sys.stdin.isatty():
+        raise ReconcilerError(
+            "refusing to apply without confirmation: not a terminal; review the plan and pass "
+            "--yes, or apply a saved plan (reconciler plan -o plan.json; then "
+            "reconciler apply plan.json)"
+        )
+    if not click.confirm(f"Apply these {count} changes?", default=False):
+        raise ReconcilerError("apply cancelled: nothing was changed")
+
+
+def finish(report: Report, plan: Plan, *, as_json: bool) -> int:
+    """Say how the apply ended (failures on stderr) and return its exit code."""
+    if as_json:
+        click.echo(render.as_json(report, plan))
+    elif plan.changes or plan.failed:
+        for line in render.failures(report, plan):
+            click.echo(line, err=True)
+        click.echo(render.summary(report, plan))
+    if report.ok and not plan.failed:
+        return exitcodes.OK
+    click.echo(
+        "Run apply again once the cause is fixed: it picks up where this one stopped.", err=True
+    )
+    return exitcodes.ERROR

@@ -9,10 +9,8 @@ import click
 from reconciler.cli import exitcodes, options
 from reconciler.engine import verify, workspace
 from reconciler.engine.run import Run
-from reconciler.errors import ReconcilerError
 from reconciler.render import verify as render
-from reconciler.reports.verify import targets
-from reconciler.wire import connectel as rules
+from reconciler.wire import connectel
 
 
 @click.command("verify")
@@ -53,25 +51,13 @@ def command(
     callback_port: int | None,
 ) -> int:
     """Send a test SMS to each managed number and report where it landed."""
-    for problem, hint in (
-        (rules.sender_problem(sender), "--sender"),
-        (rules.message_problem(text), "--message"),
-    ):
-        if problem:
-            raise click.BadParameter(problem, param_hint=hint)
-    ws = workspace.load(paths, config_path, enterprises, selectors)
-    chosen = targets(ws.desired, numbers)
-    unknown = sorted(set(numbers) - {t.number for t in chosen})
-    if unknown:
-        raise ReconcilerError(
-            f"{', '.join(unknown)}: not a managed SMS number in the manifests in scope"
-        )
-    if not chosen:
-        raise ReconcilerError("no managed SMS numbers in scope: nothing to verify")
     settings = verify.Options(
         sender=sender, message=text, timeout=timeout, callback_port=callback_port
     )
+    verify.check(settings)
+    ws = workspace.load(paths, config_path, enterprises, selectors)
+    chosen = verify.choose(ws.desired, numbers)
     with Run(ws.config) as run:
         results = verify.verify_in(run, chosen, settings)
-    click.echo(render.table(results, rules.cost(text)), nl=False)
+    click.echo(render.table(results, connectel.cost(text)), nl=False)
     return exitcodes.OK if all(r.ok for r in results) else exitcodes.ERROR

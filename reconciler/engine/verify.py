@@ -10,9 +10,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from reconciler.engine.run import Run
+from reconciler.errors import ReconcilerError, UsageError
+from reconciler.model.state import State
 from reconciler.providers.connectel import dlr
 from reconciler.providers.connectel.client import ConnectelClient
-from reconciler.reports.verify import Result, Target
+from reconciler.reports.verify import Result, Target, targets
+from reconciler.wire import connectel
 from reconciler.wire.numbers import to_digits
 
 FINAL = {1, 2, 5, 8, 9}
@@ -100,3 +103,26 @@ async def _callbacks(
 def verify_in(run: Run, targets: list[Target], options: Options) -> list[Result]:
     """verify through the run's session."""
     return run.do(lambda: verify(run.session.connectel, targets, options))
+
+
+def check(options: Options) -> None:
+    """Refuse, before anything is sent, what Connectel would refuse."""
+    for problem, option in (
+        (connectel.sender_problem(options.sender), "--sender"),
+        (connectel.message_problem(options.message), "--message"),
+    ):
+        if problem:
+            raise UsageError(problem, option)
+
+
+def choose(desired: State, numbers: tuple[str, ...]) -> list[Target]:
+    """The managed numbers to text: all in scope, or those named (each must be managed)."""
+    chosen = targets(desired, numbers)
+    unknown = sorted(set(numbers) - {t.number for t in chosen})
+    if unknown:
+        raise ReconcilerError(
+            f"{', '.join(unknown)}: not a managed SMS number in the manifests in scope"
+        )
+    if not chosen:
+        raise ReconcilerError("no managed SMS numbers in scope: nothing to verify")
+    return chosen

@@ -65,3 +65,11 @@ def _selector(text: str) -> tuple[str, str]:
     if not sep or not key:
         raise UsageError(f"{text!r} is not key=value", "--selector")
     return key, value
+
+
+def sandbox_files(
+    config_path: pathlib.Path | None, db: pathlib.Path | None, seed: pathlib.Path | None
+) -> tuple[pathlib.Path, pathlib.Path | None]:
+    """The sandbox's database and seed: --db/--seed, else reconciler.yaml's, else defaults."""
+    settings = config_loader.load(config_loader.find(config_path, []))
+    return db or settings.db_path, seed or settings.seed_path

@@ -90,3 +90,13 @@ def upload_csv(items: list[Missing]) -> str:
 
 def _flag(value: bool) -> str:
     return "TRUE" if value else "FALSE"
+
+
+MISSING_NONE = "every number the manifests use is in the inventory with SMS and a carrier profile"
+MISSING_WROTE = "wrote {}: upload it on the Phone Numbers page and pick the SMS carrier profile"
+
+
+def missing_lines(items: list[Missing]) -> list[str]:
+    """For stderr: each missing number, who wants it and why; or that none is missing."""
+    lines = [f"{i.enterprise}: {i.number} ({i.wanted_by}): {i.reason}" for i in items]
+    return lines or [MISSING_NONE]

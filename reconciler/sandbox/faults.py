@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import json
 import math
+import pathlib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 Rate = Annotated[float, Field(ge=0, le=1)]
 
@@ -66,3 +68,31 @@ class Faults:
 
     def match(self, path: str) -> ActiveRule | None:
         return next((r for r in self.rules if fnmatch.fnmatchcase(path, r.rule.route)), None)
+
+
+def parse_rules(text: str | None) -> list[FaultRule]:
+    """`--faults`: a JSON list of rules, or @FILE holding one; ValueError says what is wrong."""
+    if not text:
+        return []
+    if text.startswith("@"):
+        text = pathlib.Path(text[1:]).read_text(encoding="utf-8")
+    try:
+        return TypeAdapter(list[FaultRule]).validate_python(json.loads(text))
+    except (ValueError, ValidationError) as exc:
+        raise ValueError(f"not a list of fault rules: {exc}") from None
+
+
+def flag_rule(
+    route: str, latency: float, error_rate: float, status: int, rate: float | None, drop: float
+) -> FaultRule | None:
+    """`sandbox serve`'s fault flags as one rule on `route`; None when none is set."""
+    if not (latency or error_rate or rate or drop):
+        return None
+    return FaultRule(
+        route=route,
+        latencyMs=latency,
+        errorRate=error_rate,
+        errorStatus=status,
+        rateLimitPerSecond=rate,
+        dropAfterCommitRate=drop,
+    )
