@@ -18,7 +18,6 @@ from reconciler.reports.verify import Result, Target, targets
 from reconciler.wire import connectel
 from reconciler.wire.numbers import to_digits
 
-FINAL = {1, 2, 5, 8, 9}
 POLL_INTERVAL = 1.0
 
 
@@ -37,17 +36,17 @@ async def verify(client: ConnectelClient, targets: list[Target], options: Option
     start = options.clock()
     if options.callback_port is None:
         answer = await client.send_bulk(options.sender, recipients, options.message)
-        ids = {item["key"]: item["requestid"] for item in answer["recipient"]}
-        finals = await _poll(client, answer["bulkid"], set(ids.values()), start, options)
+        bulk_id, ids = connectel.request_ids(answer)
+        finals = await _poll(client, bulk_id, set(ids.values()), start, options)
     else:
         async with dlr.receiver(options.callback_port) as queue:
             answer = await client.send_bulk(options.sender, recipients, options.message)
-            ids = {item["key"]: item["requestid"] for item in answer["recipient"]}
+            bulk_id, ids = connectel.request_ids(answer)
             finals = await _callbacks(queue, set(ids.values()), start, options)
         if len(finals) < len(ids):  # a DLR that never came: ask once more
             finals |= await _poll(
                 client,
-                answer["bulkid"],
+                bulk_id,
                 set(ids.values()) - set(finals),
                 start,
                 dataclasses.replace(options, timeout=0),
@@ -73,10 +72,10 @@ async def _poll(
     while True:
         report = await client.delivery(bulk_id)
         now = options.clock()
-        for item in report.get("recipient", []):
-            request_id = item.get("requestid")
-            if request_id in wanted and request_id not in finals and item.get("statusInt") in FINAL:
-                finals[request_id] = (str(item.get("statusStr")), now - start)
+        for item in connectel.report_items(report):
+            final = connectel.final_status(item)
+            if final and final[0] in wanted and final[0] not in finals:
+                finals[final[0]] = (final[1], now - start)
         if len(finals) == len(wanted) or now - start >= options.timeout:
             return finals
         await options.sleep(POLL_INTERVAL)
@@ -94,9 +93,9 @@ async def _callbacks(
             payload = await asyncio.wait_for(queue.get(), timeout=remaining)
         except TimeoutError:
             break
-        request_id = payload.get("requestid")
-        if request_id in wanted and payload.get("statusInt") in FINAL:
-            finals[request_id] = (str(payload.get("statusStr")), options.clock() - start)
+        final = connectel.final_status(payload)
+        if final and final[0] in wanted:
+            finals[final[0]] = (final[1], options.clock() - start)
     return finals
 
 

@@ -1,4 +1,5 @@
-"""A test message as the Connectel gateway counts it, and the sender and message rules.
+"""Connectel on the wire: a test message as the gateway counts it, the sender and message
+rules, the bulk send body and the answers (request ids, delivery reports). Pure.
 
 GSM-7: 160 units in one segment, 153 per segment when split; ^ { } \\ [ ~ ] | € cost two.
 Any other character makes the message UCS-2: 70 in one, 67 per segment; characters
@@ -8,6 +9,7 @@ outside the BMP cost two. A character is never split across segments.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -58,3 +60,34 @@ def message_problem(message: str) -> str | None:
     if len(message) > MAX_MESSAGE:
         return f"the message has {len(message)} characters; Connectel takes at most {MAX_MESSAGE}"
     return None
+
+
+FINAL = frozenset({1, 2, 5, 8, 9})  # statusInt values after which nothing changes
+
+
+def send_body(token: str, sender: str, recipients: dict[str, str], message: str) -> dict[str, Any]:
+    """One bulk request; `recipients` maps a key to digits without '+'."""
+    return {
+        "authorization": token,
+        "sender": sender,
+        "bulk": True,
+        "recipient": [{key: number} for key, number in recipients.items()],
+        "message": message,
+    }
+
+
+def request_ids(answer: Any) -> tuple[str, dict[str, str]]:
+    """A bulk send's answer: its bulk id, and each recipient key's request id."""
+    return str(answer["bulkid"]), {item["key"]: item["requestid"] for item in answer["recipient"]}
+
+
+def final_status(item: Any) -> tuple[str, str] | None:
+    """(request id, status text) of a delivery report entry or DLR that is final, else None."""
+    if item.get("statusInt") in FINAL and item.get("requestid"):
+        return str(item["requestid"]), str(item.get("statusStr"))
+    return None
+
+
+def report_items(report: Any) -> list[dict[str, Any]]:
+    """The recipients of a delivery report."""
+    return list((report or {}).get("recipient", []))

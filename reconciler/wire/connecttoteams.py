@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler.model import kinds, live
-from reconciler.wire import numbers
+from reconciler.wire import matching, numbers
 from reconciler.wire.endpoints import Endpoint, Lookup, resolve
 
 API = "connecttoteams"
@@ -167,6 +167,22 @@ def reseller_of(answer: Any) -> int:
 def enterprise_rows(listing: Any) -> list[dict[str, Any]]:
     """getEnterprisesForReseller's answer: `{"data": [...]}`."""
     return list((listing or {}).get("data", []))
+
+
+def match(
+    rows: list[dict[str, Any]], section: kinds.ConnecttoTeamsEnterprise
+) -> dict[str, Any] | None:
+    """The manifest's enterprise in the reseller's listing: by pin, else by unique name."""
+    return matching.match(
+        rows,
+        pin=section.enterpriseId,
+        name=section.enterpriseName,
+        id_field="enterpriseId",
+        name_field="enterpriseName",
+        platform="ConnecttoTeams",
+        section="connecttoteams",
+        scope="for this reseller",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from reconciler.model import kinds, live
+from reconciler.wire import matching
 from reconciler.wire.endpoints import Endpoint, Lookup
 
 API = "contextsms"
@@ -93,6 +94,20 @@ def tokens(answer: Any) -> tuple[str, str | None, float | None]:
 def enterprise_rows(answer: Any) -> list[dict[str, Any]]:
     """A CSP's enterprise listing, without the deleted ones."""
     return [r for r in answer or [] if not r.get("deleted")]
+
+
+def match(rows: list[dict[str, Any]], section: kinds.ContextSmsEnterprise) -> dict[str, Any] | None:
+    """The manifest's enterprise in its CSP's listing: by pin, else by unique name."""
+    return matching.match(
+        rows,
+        pin=section.enterpriseId,
+        name=section.name,
+        id_field="enterpriseId",
+        name_field="name",
+        platform="ContextSMS",
+        section="contextsms",
+        scope=f"under {section.cspId}",
+    )
 
 
 def mappings_of(items: Any) -> tuple[dict[str, kinds.Mapping], dict[str, str]]:

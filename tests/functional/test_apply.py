@@ -242,8 +242,25 @@ def test_stale_saved_plan_is_refused(project: Project, vendor: Vendor) -> None:
 
 def test_saved_plan_applies_exactly(project: Project) -> None:
     assert project.run("plan", ".", "-o", "plan.json").returncode == 0
+    saved = json.loads((project.root / "plan.json").read_text())
+    planned = Counter(
+        call["operation"]
+        for enterprise in saved["enterprises"]
+        for change in enterprise["changes"]
+        for call in change["calls"]
+    )
+    with project.sandbox.client() as http:
+        http.delete("/_sandbox/requests")
     result = project.run("apply", "plan.json")
     assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(
+        f"Apply complete: 26 applied, 0 failed, 0 skipped ({planned.total()} API calls).\n"
+    )
+    writes = [
+        (r["method"], r["path"]) for r in requests(project) if not _read((r["method"], r["path"]))
+    ]
+    writes = [w for w in writes if not w[1].endswith("/oauth/token")]
+    assert len(writes) == planned.total() == 44
     assert_converged(project)
 
 

@@ -10,11 +10,12 @@ import os
 import pathlib
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
 
-from tests.functional.conftest import EXAMPLES, Project, Vendor
+from tests.functional.conftest import EXAMPLES, GOLDEN, Project, Vendor
 
 RECIPES = EXAMPLES / "ci"
 
@@ -56,7 +57,7 @@ def test_recipe_commands_run_against_the_sandbox(
     for command in commands["plan"] + commands["apply"]:
         result = shell(project, command)
         assert result.returncode == 0, (command, result.stdout, result.stderr)
-    assert (project.root / "plan.md").read_text().startswith("### reconciler plan: 23 to create")
+    assert (project.root / "plan.md").read_text() == (GOLDEN / "plan/empty-tenant.md").read_text()
     for command in commands["drift"]:
         result = shell(project, command)
         assert result.returncode == 0, (command, result.stdout, result.stderr)  # in sync
@@ -73,5 +74,24 @@ def test_recipe_commands_run_against_the_sandbox(
     *reports, gate = commands["drift"]
     for command in reports:
         assert shell(project, command).returncode == 0  # reports are written, not failed
-    assert "<failure" in (project.root / "drift.xml").read_text()
+    suites = ET.parse(project.root / "drift.xml").getroot()
+    failures = [
+        (suite.get("name"), case.get("name"), failure.text)
+        for suite in suites
+        for case in suite
+        for failure in case.iter("failure")
+    ]
+    assert failures == [
+        (
+            "sunshine-dental",
+            "smsUser",
+            "smsUser erin@sunshinedental.com numbers: git +12025550107, live (none): apply "
+            "would update it",
+        ),
+        (
+            "sunshine-dental",
+            "sync",
+            "sync Unified App appSynced: git true, live false: apply would sync it",
+        ),
+    ]
     assert shell(project, gate).returncode == 2  # the nightly job fails on drift

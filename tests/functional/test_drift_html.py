@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import struct
 import subprocess
@@ -75,8 +76,20 @@ def test_html_report_in_headless_chromium(
     dom = subprocess.run(
         [browser, *FLAGS, *profile, "--dump-dom", page], capture_output=True, text=True, timeout=120
     )
-    assert "reconciler drift report" in dom.stdout
-    assert "erin@sunshinedental.com" in dom.stdout and "2 differences" in dom.stdout
+    rows = re.findall(r"<h1>.*?</h1>|<h2>.*?</h2>|<tr.*?</tr>", dom.stdout)
+    assert rows == [
+        '<h1>reconciler drift report: <span class="drift">Drift: 2 differences in 1 of 2 '
+        "enterprises.</span></h1>",
+        "<h2>northwind-legal (ConnecttoTeams 79, ContextSMS E0000090) "
+        '<span class="ok">no differences</span></h2>',
+        "<h2>sunshine-dental (ConnecttoTeams 78, ContextSMS E0000091) "
+        '<span class="drift">2 differences</span></h2>',
+        "<tr><th>object</th><th>field</th><th>git</th><th>live</th><th>apply</th></tr>",
+        '<tr class="update"><td>smsUser erin@sunshinedental.com</td><td>numbers</td>'
+        '<td>+12025550107</td><td>(none)</td><td class="action">update</td></tr>',
+        '<tr class="sync"><td>sync Unified App</td><td>appSynced</td><td>true</td>'
+        '<td>false</td><td class="action">sync</td></tr>',
+    ]
     shot = tmp_path / "drift.png"
     subprocess.run(
         [browser, *FLAGS, *profile, f"--screenshot={shot}", "--window-size=1000,700", page],

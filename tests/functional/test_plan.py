@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.functional.conftest import Project, Vendor, golden
+from tests.functional.conftest import GOLDEN, Project, Vendor, golden
 
 SUNSHINE = 78
 
@@ -48,8 +48,10 @@ def test_converged_tenant_plans_nothing(project: Project) -> None:
 
 
 def test_detailed_exitcode_is_2_with_changes(project: Project) -> None:
-    code, _, _ = plan(project, "--detailed-exitcode")
-    assert code == 2
+    code, out, err = plan(project, "--detailed-exitcode")
+    assert (code, err) == (2, "")
+    with_calls = (GOLDEN / "plan/empty-tenant.txt").read_text().splitlines(keepends=True)
+    assert out == "".join(line for line in with_calls if not line.startswith("        "))
 
 
 def test_number_moved_from_user_to_group(project: Project) -> None:
@@ -211,13 +213,17 @@ def test_markdown(project: Project) -> None:
 
 def test_scope_and_saved_plan(project: Project) -> None:
     code, out, err = plan(project, "--enterprise", "northwind-legal", "-o", "plan.json")
-    assert code == 0, err
-    assert "sunshine-dental" not in out
+    assert (code, err) == (0, "saved the plan to plan.json\n")
+    full = (GOLDEN / "plan/empty-tenant.txt").read_text().splitlines(keepends=True)
+    full = [line for line in full if not line.startswith("        ")]
+    northwind, sunshine = full[: full.index("\n") + 1], full[full.index("\n") + 1 : -1]
+    assert out == "".join(northwind) + "Plan: 11 to create, 0 to update, 0 to delete, 1 syncs.\n"
     saved = json.loads((project.root / "plan.json").read_text())
     assert [e["name"] for e in saved["enterprises"]] == ["northwind-legal"]
     assert saved["formatVersion"] == 1
     code, out, err = plan(project, "--selector", "tier=gold")
-    assert "northwind-legal" not in out and "sunshine-dental" in out
+    assert (code, err) == (0, "")
+    assert out == "".join(sunshine) + "Plan: 12 to create, 1 to update, 0 to delete, 1 syncs.\n"
     code, out, err = plan(project, "--enterprise", "nope")
     assert (code, err) == (
         1,

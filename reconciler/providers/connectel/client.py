@@ -7,6 +7,7 @@ from typing import Any
 from reconciler import errors
 from reconciler.config.model import ConnectelProvider
 from reconciler.providers import http
+from reconciler.wire import connectel as wire
 
 
 class ConnectelClient(http.VendorClient):
@@ -29,13 +30,7 @@ class ConnectelClient(http.VendorClient):
     async def send_bulk(self, sender: str, recipients: dict[str, str], message: str) -> Any:
         """One bulk request; `recipients` maps a key to digits without '+'. Never retried:
         a lost answer must not send the messages twice."""
-        body = {
-            "authorization": self._token,
-            "sender": sender,
-            "bulk": True,
-            "recipient": [{key: number} for key, number in recipients.items()],
-            "message": message,
-        }
+        body = wire.send_body(self._token, sender, recipients, message)
         return await self.request("send", "POST", self.base_url + "/send/", json_body=body)
 
     async def delivery(self, request_id: str) -> Any:

@@ -9,12 +9,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from reconciler import errors
-from reconciler.model import state
+from reconciler.model import kinds, state
 from reconciler.model.problem import Problem
-from reconciler.providers.connecttoteams.reader import all_of, problem
 from reconciler.providers.contextsms.client import ContextSmsClient
+from reconciler.providers.isolation import all_of, isolated
 from reconciler.wire import contextsms as wire
-from reconciler.wire import matching
 
 
 class Read:
@@ -29,7 +28,13 @@ async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> 
     csps = sorted({e.contextsms.cspId for e in wanted if e.contextsms})
     listings = await asyncio.gather(*(_listing(client, csp) for csp in csps))
     rows_by_csp = dict(zip(csps, listings, strict=True))
-    outcomes = await asyncio.gather(*(_one(client, e, rows_by_csp) for e in wanted))
+    outcomes = await asyncio.gather(
+        *(
+            isolated(e.name, _one(client, e.contextsms, rows_by_csp[e.contextsms.cspId]))
+            for e in wanted
+            if e.contextsms
+        )
+    )
     for enterprise, outcome in zip(wanted, outcomes, strict=True):
         if isinstance(outcome, Problem):
             result.failed[enterprise.name] = outcome
@@ -52,34 +57,17 @@ async def enterprises(client: ContextSmsClient, csp: str) -> list[dict[str, Any]
 
 async def _one(
     client: ContextSmsClient,
-    desired: state.Enterprise,
-    rows_by_csp: dict[str, list[dict[str, Any]] | errors.ApiError],
-) -> wire.Found | Problem:
-    section = desired.contextsms
-    assert section is not None
-    rows = rows_by_csp[section.cspId]
+    section: kinds.ContextSmsEnterprise,
+    rows: list[dict[str, Any]] | errors.ApiError,
+) -> wire.Found:
     if isinstance(rows, errors.ApiError):
-        return problem(desired.name, rows)
-    try:
-        row = matching.match(
-            rows,
-            pin=section.enterpriseId,
-            name=section.name,
-            id_field="enterpriseId",
-            name_field="name",
-            platform="ContextSMS",
-            section="contextsms",
-            scope=f"under {section.cspId}",
-        )
-        calls: dict[str, Any] = {}
-        if section.email:
-            calls["payment"] = client.op("checkPayment", body=wire.check_payment(section.email))
-        if row is not None:
-            calls["mappings"] = client.op("listMappings", enterpriseId=str(row["enterpriseId"]))
-        answers = await all_of(calls)
-    except errors.PlanError as exc:
-        return Problem(kind="conflict", enterprise=desired.name, message=str(exc))
-    except errors.ApiError as exc:
-        return problem(desired.name, exc)
+        raise rows  # the CSP's listing failed: every enterprise of it fails with it
+    row = wire.match(rows, section)
+    calls: dict[str, Any] = {}
+    if section.email:
+        calls["payment"] = client.op("checkPayment", body=wire.check_payment(section.email))
+    if row is not None:
+        calls["mappings"] = client.op("listMappings", enterpriseId=str(row["enterpriseId"]))
+    answers = await all_of(calls)
     paid = wire.payment(section.email, answers["payment"]) if section.email else None
     return wire.enterprise(section.cspId, row, answers.get("mappings"), paid)
