@@ -48,6 +48,9 @@ def command(
 ) -> int:
     """Write one manifest per live enterprise, in the manifest format, ids as pins."""
     config = workspace.config(config_path)
-    for line in export_estate(config, directory, names=names, ids=ids, csp=csp):
+    exported = export_estate(config, directory, names=names, ids=ids, csp=csp)
+    for line in exported.done:
         click.echo(line, err=line.startswith("kept"))
-    return exitcodes.OK
+    for problem in exported.failed:
+        click.echo(f"error: {problem.describe()}", err=True)
+    return exitcodes.ERROR if exported.failed else exitcodes.OK

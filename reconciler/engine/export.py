@@ -3,14 +3,22 @@ manifest per enterprise, ids as pins, plus a config skeleton."""
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 
 from reconciler.config.loader import Config
 from reconciler.engine.run import Run
 from reconciler.errors import ReconcilerError
+from reconciler.model.problem import Problem
 from reconciler.providers import everything
 from reconciler.render import manifests
 from reconciler.reports import export
+
+
+@dataclasses.dataclass(frozen=True)
+class Exported:
+    done: list[str]  # what was written (or kept), one line per file
+    failed: list[Problem]  # enterprises that could not be read: not written
 
 
 def export_estate(
@@ -20,16 +28,19 @@ def export_estate(
     names: tuple[str, ...] = (),
     ids: tuple[int, ...] = (),
     csp: str | None = None,
-) -> list[str]:
-    """Write the manifests (and reconciler.yaml unless one exists); what it did, per file."""
+) -> Exported:
+    """Write the manifests (and reconciler.yaml unless one exists) of every enterprise read;
+    those that could not be read are named, and the others written all the same."""
     keep = export.keeper(set(names), set(ids))
     with Run(config) as run:
-        reseller, found = run.do(lambda: everything.connecttoteams_estate(run.session, keep))
+        reseller, found, failed = run.do(
+            lambda: everything.connecttoteams_estate(run.session, keep)
+        )
         csms = run.do(lambda: everything.contextsms_estate(run.session, csp)) if csp else []
     pairs = export.pair([(f.section, f.facts, f.users, f.groups) for f in found], csms)
     if names or ids:
         pairs = [p for p in pairs if p.c2t is not None]
-    if not pairs:
+    if not pairs and not failed:
         raise ReconcilerError("nothing to export: no enterprise matches")
     directory.mkdir(parents=True, exist_ok=True)
     done = []
@@ -37,7 +48,7 @@ def export_estate(
         path = directory / f"{name}.yaml"
         path.write_text(manifests.manifest(document), encoding="utf-8")
         done.append(f"wrote {path}")
-    return [*done, _config_skeleton(config, directory, reseller)]
+    return Exported([*done, _config_skeleton(config, directory, reseller)], failed)
 
 
 def _config_skeleton(config: Config, directory: pathlib.Path, reseller: int | None) -> str:

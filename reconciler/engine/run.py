@@ -89,6 +89,9 @@ class Run:
         try:
             if self._session is not None and self._runner is not None:
                 self._runner.run(self._session.__aexit__(None, None, None))
+        except Exception:
+            if exc is None:  # closing must not hide the error that ended the run
+                raise
         finally:
             self._stack.close()
 

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler.model import kinds
+from reconciler.model.problem import Problem
 from reconciler.providers.connecttoteams import reader as c2t_reader
 from reconciler.providers.contextsms import reader as csms_reader
+from reconciler.providers.isolation import isolated
 from reconciler.providers.session import Session
 from reconciler.wire import connecttoteams, contextsms
 
@@ -17,14 +19,21 @@ CsmsFound = tuple[kinds.ContextSmsEnterprise, dict[str, kinds.Mapping]]
 
 async def connecttoteams_estate(
     session: Session, keep: Callable[[dict[str, Any]], bool] | None = None
-) -> tuple[int, list[connecttoteams.Found]]:
-    """The reseller id and every enterprise of the reseller for which `keep(row)` holds."""
+) -> tuple[int, list[connecttoteams.Found], list[Problem]]:
+    """The reseller id and every enterprise of the reseller for which `keep(row)` holds;
+    an enterprise whose read fails is left out and named in the problems."""
     client = session.connecttoteams
     reseller = await client.reseller_id()
     listing = await client.op("listEnterprises", resellerId=reseller)
     rows = [r for r in connecttoteams.enterprise_rows(listing) if keep is None or keep(r)]
-    found = await asyncio.gather(*(c2t_reader.enterprise(client, row) for row in rows))
-    return reseller, list(found)
+    outcomes = await asyncio.gather(
+        *(
+            isolated(str(row.get("enterpriseName")), c2t_reader.enterprise(client, row))
+            for row in rows
+        )
+    )
+    found = [o for o in outcomes if not isinstance(o, Problem)]
+    return reseller, found, [o for o in outcomes if isinstance(o, Problem)]
 
 
 async def contextsms_estate(session: Session, csp: str) -> list[CsmsFound]:

@@ -79,3 +79,26 @@ def test_export_round_trips_a_generated_enterprise(tmp_path: pathlib.Path) -> No
         "plan", "exported", "--config", "reconciler.yaml", "--detailed-exitcode", cwd=tmp_path
     )
     assert plan.returncode == 0, plan.stdout + plan.stderr
+
+
+def test_an_enterprise_that_cannot_be_read_is_named_and_the_others_exported(
+    project: Project,
+) -> None:
+    project.apply()
+    config = project.root / "reconciler.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "\napply:\n",
+            "\napply:\n  retry: {attempts: 2, initialBackoff: 0.01, maxBackoff: 0.01, deadline: 5}\n",
+        )
+    )
+    rules = [{"route": "/connecttoteams/*/79", "errorRate": 1.0, "errorStatus": 503}]
+    with project.sandbox.client() as http:
+        assert http.put("/_sandbox/faults", json=rules).status_code == 200
+    result = project.run("export", "-o", "partial")
+    assert result.returncode == 1
+    assert result.stdout == ("wrote partial/sunshine-dental.yaml\nwrote partial/reconciler.yaml\n")
+    assert result.stderr == (
+        "error: enterprise 'Northwind Legal': cannot read it: ConnecttoTeams phoneNumbers: 503 "
+        "UNAVAILABLE: Service unavailable (injected fault)\n"
+    )

@@ -38,7 +38,8 @@ class ConnecttoTeamsClient(http.VendorClient):
         self.settings = settings
         self.endpoints = endpoints
         self._clock = clock
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # one token request at a time
+        self._reseller_lock = asyncio.Lock()  # apart: asking for it needs a token
         self._token: str | None = None
         self._refresh: str | None = None
         self._expires = 0.0
@@ -102,7 +103,7 @@ class ConnecttoTeamsClient(http.VendorClient):
         """resellerId from reconciler.yaml, else asked once of getAuthenticatedUser."""
         if self.settings.resellerId is not None:
             return self.settings.resellerId
-        async with self._lock:
+        async with self._reseller_lock:
             if self._reseller is not None:
                 return self._reseller
             endpoint = self.endpoints["authenticatedUser"]

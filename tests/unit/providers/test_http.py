@@ -340,3 +340,29 @@ def test_contextsms_refreshes_on_401() -> None:
         "/auth/getaccesstoken",
         "/numbertomessageappmapping/enterprise/E0000090",
     ]
+
+
+def test_the_reseller_is_asked_once_and_only_when_not_configured() -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        assert request.url.path == "/reseller/getAuthenticatedUser"
+        assert request.content == b"admin"
+        return httpx.Response(200, json={"resellerId": 61, "username": "admin"})
+
+    recorder = Recorder()
+    settings = ConnecttoTeamsProvider(
+        url="https://c2t.test", clientId="i", clientSecret="s", username="admin", password="p"
+    )
+    client = ConnecttoTeamsClient(
+        settings, c2t_wire.ENDPOINTS, "https://c2t.test", wiring(handler, recorder)
+    )
+
+    async def twice() -> list[int]:
+        return list(await asyncio.gather(client.reseller_id(), client.reseller_id()))
+
+    assert run(twice()) == [61, 61]
+    assert asked == ["/oauth/token", "/reseller/getAuthenticatedUser"]
