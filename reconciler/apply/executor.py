@@ -33,6 +33,7 @@ class Executor:
         self.done = 0
         self.changes = plan.changes  # computed once: a plan may hold thousands
         self.total = len(self.changes)
+        self.ids = {c.id for c in self.changes}
         self.calls_before = session.calls  # the read's calls are not the apply's
 
     async def run(self) -> Report:
@@ -66,6 +67,9 @@ class Executor:
         if change.id in self.status:
             return False
         for dependency in change.dependsOn:
+            if dependency not in self.ids:  # held back: its enterprise could not be planned
+                self._finish(change, "skipped", f"depends on {dependency}, which is held back")
+                return False
             if self.status.get(dependency) in ("failed", "skipped"):
                 self._finish(
                     change, "skipped", f"depends on {dependency}, which {self.status[dependency]}"

@@ -69,15 +69,17 @@ class Run:
         return self._session
 
     def __enter__(self) -> Run:
-        if self._exclusive:
-            self._stack.enter_context(lock.exclusive(self.config.directory))
-        self._runner = self._stack.enter_context(asyncio.Runner())
-        self._session = session.Session(
-            self.config,
-            parallelism=self.parallelism,
-            transport=self._transport,
-            sandbox_app=sandbox_app(self.config),
-        )
+        with self._stack.pop_all() as opening:  # released at once if opening fails
+            if self._exclusive:
+                opening.enter_context(lock.exclusive(self.config.directory))
+            self._runner = opening.enter_context(asyncio.Runner())
+            self._session = session.Session(
+                self.config,
+                parallelism=self.parallelism,
+                transport=self._transport,
+                sandbox_app=sandbox_app(self.config),
+            )
+            self._stack = opening.pop_all()
         return self
 
     def __exit__(

@@ -181,3 +181,23 @@ def test_a_failure_skips_its_dependents_and_the_sync_still_runs() -> None:
         Outcome("acme/sync/sync", "acme", "applied"),
     )
     assert not report.ok and (report.count("failed"), report.count("skipped")) == (1, 1)
+
+
+def test_a_change_that_depends_on_a_held_back_one_is_skipped() -> None:
+    mapping = call("addMapping", "/mapping/add/E1", 13, {"phoneNumber": "+12025550101"})
+    waiting = change("+12025550101", mapping, depends=("other/mapping/+12025550101",))
+    plan = Plan(enterprises=(EnterprisePlan(name="acme", ids={}, changes=(waiting,)),))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"nothing is sent: {request.url}")
+
+    _, report, seen = run(plan, handler)
+    assert seen == []
+    assert report.outcomes == (
+        Outcome(
+            "acme/smsUser/+12025550101",
+            "acme",
+            "skipped",
+            "depends on other/mapping/+12025550101, which is held back",
+        ),
+    )
