@@ -72,6 +72,42 @@ def sandbox_files(function: F) -> F:
     )(function)
 
 
+def fault_flags(function: F) -> F:
+    """`sandbox serve`'s fault options: --faults, and one rule from the flags."""
+    for option in reversed(
+        [
+            click.option(
+                "--faults",
+                "faults_json",
+                metavar="JSON|@FILE",
+                help="Fault rules as for PUT /_sandbox/faults, e.g. "
+                '\'[{"route": "/connecttoteams/*", "errorRate": 0.2}]\'.',
+            ),
+            click.option(
+                "--fault-route",
+                "route",
+                default="/*",
+                show_default=True,
+                help="Route glob for the flags below.",
+            ),
+            click.option("--latency-ms", "latency", type=click.FloatRange(0, 60000), default=0),
+            click.option("--error-rate", type=click.FloatRange(0, 1), default=0),
+            click.option(
+                "--error-status",
+                "status",
+                type=click.Choice(["500", "502", "503", "504"]),
+                default="503",
+            ),
+            click.option("--rate-limit", "rate", type=click.FloatRange(min=0, min_open=True)),
+            click.option(
+                "--drop-after-commit-rate", "drop", type=click.FloatRange(0, 1), default=0
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
 def color(ctx: click.Context, stream: str = "stdout") -> bool:
     """Colour only when asked for (no --no-color) and writing to a terminal."""
     import sys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+from typing import Any
 
 import click
 
@@ -23,21 +24,7 @@ from reconciler.sandbox import faults, server
 )
 @options.sandbox_files
 @options.config
-@click.option(
-    "--faults",
-    "faults_json",
-    metavar="JSON|@FILE",
-    help='Fault rules as for PUT /_sandbox/faults, e.g. \'[{"route": "/connecttoteams/*", '
-    '"errorRate": 0.2}]\'.',
-)
-@click.option(
-    "--fault-route", default="/*", show_default=True, help="Route glob for the flags below."
-)
-@click.option("--latency-ms", type=click.FloatRange(0, 60000), default=0)
-@click.option("--error-rate", type=click.FloatRange(0, 1), default=0)
-@click.option("--error-status", type=click.Choice(["500", "502", "503", "504"]), default="503")
-@click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), default=None)
-@click.option("--drop-after-commit-rate", type=click.FloatRange(0, 1), default=0)
+@options.fault_flags
 def serve(
     host: str,
     port: int,
@@ -45,12 +32,7 @@ def serve(
     seed: pathlib.Path | None,
     config_path: pathlib.Path | None,
     faults_json: str | None,
-    fault_route: str,
-    latency_ms: float,
-    error_rate: float,
-    error_status: str,
-    rate_limit: float | None,
-    drop_after_commit_rate: float,
+    **flags: Any,
 ) -> int:
     """Serve the three APIs over HTTP until interrupted."""
     db_path, seed_path = workspace.sandbox_files(config_path, db, seed)
@@ -58,10 +40,8 @@ def serve(
         rules = faults.parse_rules(faults_json)
     except (OSError, ValueError) as exc:
         raise click.BadParameter(str(exc), param_hint="--faults") from None
-    flags = faults.flag_rule(
-        fault_route, latency_ms, error_rate, int(error_status), rate_limit, drop_after_commit_rate
-    )
-    rules += [flags] if flags else []
+    flagged = faults.flag_rule(**flags)
+    rules += [flagged] if flagged else []
     try:
         sock = server.listen(host, port)
     except OSError as exc:

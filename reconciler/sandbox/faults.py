@@ -83,7 +83,7 @@ def parse_rules(text: str | None) -> list[FaultRule]:
 
 
 def flag_rule(
-    route: str, latency: float, error_rate: float, status: int, rate: float | None, drop: float
+    route: str, latency: float, error_rate: float, status: str, rate: float | None, drop: float
 ) -> FaultRule | None:
     """`sandbox serve`'s fault flags as one rule on `route`; None when none is set."""
     if not (latency or error_rate or rate or drop):
@@ -92,7 +92,7 @@ def flag_rule(
         route=route,
         latencyMs=latency,
         errorRate=error_rate,
-        errorStatus=status,
+        errorStatus=int(status),
         rateLimitPerSecond=rate,
         dropAfterCommitRate=drop,
     )
