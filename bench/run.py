@@ -35,6 +35,7 @@ READS = (
     "/auth/",
     "oauth/token",
     "numbertomessageappmapping",
+    "/mapping/csp/",
     "/csp/enterprises/",
     "check-payment",
 )

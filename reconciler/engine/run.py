@@ -123,7 +123,12 @@ class Run:
             manifest_digest=workspace.manifests.digest,
             paths=tuple(str(p) for p in workspace.paths) or (".",),
         )
-        return Planned(planner.plan(workspace.desired, found, settings), found)
+        made = planner.plan(workspace.desired, found, settings)
+        emails = planner.needs_payment(made, workspace.desired)
+        if emails:
+            paid = self.do(lambda: read.payments(self.session, emails))
+            made = planner.with_payments(made, paid, workspace.desired, settings)
+        return Planned(made, found)
 
     def apply(self, plan: Plan, on_event: OnEvent) -> Report:
         """Apply the plan's changes (those of the enterprises that did not fail)."""

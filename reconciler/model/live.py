@@ -75,7 +75,6 @@ class LiveEnterprise(kinds.Frozen):
     state: state.Enterprise
     connecttoteams: ConnecttoTeamsLive | None = None
     contextsms: ContextSmsLive | None = None
-    payment: Payment | None = None
 
 
 class Live(kinds.Frozen):

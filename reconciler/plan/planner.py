@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.model import live, state
+from reconciler.model.problem import Problem
 from reconciler.plan import holders, mappings, safety, sections
 from reconciler.plan.calls import Compiler
 from reconciler.plan.draft import Context, Draft
@@ -57,15 +58,57 @@ def plan(desired: state.State, found: live.Live, settings: Settings) -> Plan:
         sections.plan_sync(ctx)
         safety.check(ctx, settings.force)
         plans[ctx.name] = _freeze(ctx)
-    ordered = [plans[name] for name in sorted(plans)]
+    return _assemble([plans[name] for name in sorted(plans)], settings)
+
+
+def _assemble(enterprises: list[EnterprisePlan], settings: Settings) -> Plan:
     return Plan(
-        enterprises=tuple(ordered),
-        summary=_summary(ordered),
+        enterprises=tuple(enterprises),
+        summary=_summary(enterprises),
         manifestDigest=settings.manifest_digest,
-        liveFingerprint=fingerprint(ordered),
+        liveFingerprint=fingerprint(enterprises),
         paths=settings.paths,
         forced=settings.force,
     )
+
+
+def needs_payment(plan: Plan, desired: state.State) -> dict[str, str]:
+    """The contact emails to check, by enterprise: only where it can change the outcome,
+    that is where the enterprise has changes to make (a warning, or a block under
+    policy.requirePayment)."""
+    wanted = {}
+    for enterprise in plan.enterprises:
+        section = desired.enterprises[enterprise.name].contextsms
+        if enterprise.changes and not enterprise.failed and section and section.email:
+            wanted[enterprise.name] = section.email
+    return wanted
+
+
+def with_payments(
+    plan: Plan,
+    payments: Mapping[str, live.Payment | Problem],
+    desired: state.State,
+    settings: Settings,
+) -> Plan:
+    """The plan with what check-payment said: an unpaid contact is a warning, or under
+    policy.requirePayment the enterprise's problem; a failed check is its problem too."""
+    enterprises = []
+    for enterprise in plan.enterprises:
+        answer = payments.get(enterprise.name)
+        if isinstance(answer, Problem):
+            enterprise = enterprise.model_copy(update={"problems": (*enterprise.problems, answer)})
+        elif answer is not None and not answer.paid:
+            policy = desired.enterprises[enterprise.name].policy
+            message, blocks = safety.unpaid(answer, policy)
+            problem = Problem(kind="payment", enterprise=enterprise.name, message=message)
+            update = (
+                {"problems": (*enterprise.problems, problem)}
+                if blocks
+                else {"warnings": (*enterprise.warnings, message)}
+            )
+            enterprise = enterprise.model_copy(update=update)
+        enterprises.append(enterprise)
+    return _assemble(enterprises, settings)
 
 
 def _context(

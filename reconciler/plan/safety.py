@@ -1,7 +1,10 @@
-"""Safety rails: the maxChangePercent threshold and the requirePayment policy."""
+"""Safety rails: the maxChangePercent threshold, and the requirePayment policy for the
+enterprises whose contact ContextSMS says has not paid."""
 
 from __future__ import annotations
 
+from reconciler.model.kinds import Policy
+from reconciler.model.live import Payment
 from reconciler.plan.draft import Context
 
 MIN_OBJECTS = 10
@@ -10,7 +13,6 @@ MANAGED_KINDS = ("smsUser", "smsGroup", "mapping")
 
 def check(ctx: Context, force: bool) -> None:
     _threshold(ctx, force)
-    _payment(ctx)
 
 
 def _threshold(ctx: Context, force: bool) -> None:
@@ -36,13 +38,10 @@ def _threshold(ctx: Context, force: bool) -> None:
     )
 
 
-def _payment(ctx: Context) -> None:
-    payment = ctx.live.payment if ctx.live else None
-    if payment is None or payment.paid:
-        return
+def unpaid(payment: Payment, policy: Policy) -> tuple[str, bool]:
+    """What to say of an unpaid contact, and whether policy.requirePayment blocks on it."""
     status = payment.subscriptionStatus or "unknown"
     message = f"ContextSMS says {payment.email} has not paid (subscription: {status})"
-    if ctx.desired.policy.requirePayment and ctx.drafts:
-        ctx.problem("payment", f"{message}; policy.requirePayment blocks its changes")
-    else:
-        ctx.warnings.append(message)
+    if policy.requirePayment:
+        return f"{message}; policy.requirePayment blocks its changes", True
+    return message, False

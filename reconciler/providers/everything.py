@@ -37,13 +37,16 @@ async def connecttoteams_estate(
 
 
 async def contextsms_estate(session: Session, csp: str) -> list[CsmsFound]:
-    """Every live enterprise of the CSP with its mappings."""
+    """Every live enterprise of the CSP with its mappings (two reads)."""
     client = session.contextsms
-    rows = await csms_reader.enterprises(client, csp)
-    items = await asyncio.gather(
-        *(client.op("listMappings", enterpriseId=r["enterpriseId"]) for r in rows)
+    rows, items = await asyncio.gather(
+        csms_reader.enterprises(client, csp), client.op("cspMappings", cspId=csp)
     )
+    by_enterprise = contextsms.mappings_by_enterprise(items)
     return [
-        (contextsms.section_of(csp, row), contextsms.mappings_of(mapping_items)[0])
-        for row, mapping_items in zip(rows, items, strict=True)
+        (
+            contextsms.section_of(csp, row),
+            contextsms.mappings_of(by_enterprise.get(str(row["enterpriseId"]), []))[0],
+        )
+        for row in rows
     ]

@@ -7,8 +7,10 @@ An enterprise whose read failed on any platform is left out of `enterprises` and
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 from reconciler.model import live, state
+from reconciler.model.problem import Problem
 from reconciler.providers.connecttoteams import reader as c2t_reader
 from reconciler.providers.contextsms import reader as csms_reader
 from reconciler.providers.session import Session
@@ -45,11 +47,17 @@ async def read(session: Session, desired: state.State) -> live.Live:
             state=essence,
             connecttoteams=on_c2t.facts if on_c2t else None,
             contextsms=on_csms.facts if on_csms else None,
-            payment=on_csms.payment if on_csms else None,
         )
     return live.Live.model_construct(
         enterprises=enterprises, failed=dict(sorted(failed.items())), resellerId=c2t.reseller_id
     )
+
+
+async def payments(
+    session: Session, emails: Mapping[str, str]
+) -> dict[str, live.Payment | Problem]:
+    """ContextSMS check-payment of each enterprise's contact email, by enterprise name."""
+    return await csms_reader.payments(session.contextsms, emails)
 
 
 async def _nothing_c2t() -> c2t_reader.Read:

@@ -26,6 +26,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "listEnterprises": Endpoint("GET", "/csp/enterprises/{cspId}", True),
     "addMapping": Endpoint("POST", "/mapping/add/{enterpriseId}", True),
     "listMappings": Endpoint("GET", "/numbertomessageappmapping/enterprise/{enterpriseId}", True),
+    "cspMappings": Endpoint("GET", "/mapping/csp/{cspId}", True),
     "editMapping": Endpoint("PUT", "/mapping/{mappingId}", True),
     "deleteMapping": Endpoint("DELETE", "/mapping/{mappingId}", True),
     "checkPayment": Endpoint("POST", "/stripe/check-payment", True),
@@ -126,6 +127,14 @@ def mappings_of(items: Any) -> tuple[dict[str, kinds.Mapping], dict[str, str]]:
     return mappings, ids
 
 
+def mappings_by_enterprise(items: Any) -> dict[str, list[dict[str, Any]]]:
+    """A CSP-wide mapping list (`GET /mapping/csp/{cspId}`) split by enterprise id."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item in items or []:
+        out.setdefault(str(item.get("enterpriseId")), []).append(item)
+    return out
+
+
 def section_of(csp: str, row: dict[str, Any]) -> kinds.ContextSmsEnterprise:
     """An enterprise of a CSP's listing as the manifest's contextsms section."""
     return kinds.ContextSmsEnterprise.model_construct(
@@ -153,19 +162,16 @@ class Found:
     facts: live.ContextSmsLive | None
     section: kinds.ContextSmsEnterprise | None
     mappings: dict[str, kinds.Mapping]
-    payment: live.Payment | None
 
 
-def enterprise(
-    csp: str, row: dict[str, Any] | None, items: Any, paid: live.Payment | None
-) -> Found:
-    """One enterprise of a CSP's listing with its mapping list (None: not there yet)."""
+def enterprise(csp: str, row: dict[str, Any] | None, items: Any) -> Found:
+    """One enterprise of a CSP's listing with its mapping items (None: not there yet)."""
     if row is None:
-        return Found(None, None, {}, paid)
+        return Found(None, None, {})
     mappings, ids = mappings_of(items)
     enterprise_id = str(row["enterpriseId"])
     facts = live.ContextSmsLive(enterpriseId=enterprise_id, cspId=csp, mappingIds=ids)
-    return Found(facts, section_of(csp, row), mappings, paid)
+    return Found(facts, section_of(csp, row), mappings)
 
 
 # --- recovery ----------------------------------------------------------------------------
@@ -200,4 +206,4 @@ def lookup(operation: str, path_params: dict[str, Any], body: Any) -> Lookup | N
 
 
 # Operations that answer 404 for an empty list ("Enterprises not found": an empty CSP).
-EMPTY_WHEN_NOT_FOUND = frozenset({"listEnterprises"})
+EMPTY_WHEN_NOT_FOUND = frozenset({"listEnterprises", "cspMappings"})

@@ -1,19 +1,22 @@
-"""Read ContextSMS: one enterprise list per CSP, then per enterprise its mapping list and
-the contact's payment status at once. Parsing is wire's; a failure is that enterprise's
-(a CSP listing's failure, every enterprise's of that CSP)."""
+"""Read ContextSMS: per CSP, its enterprise list and its CSP-wide mapping list (two reads,
+however many enterprises), and the contact's payment status only where the engine asks
+for it. Parsing is wire's; a CSP's failed read is the failure of each of its
+enterprises, never of the others."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler import errors
-from reconciler.model import kinds, state
+from reconciler.model import kinds, live, state
 from reconciler.model.problem import Problem
 from reconciler.providers.contextsms.client import ContextSmsClient
 from reconciler.providers.isolation import all_of, isolated
 from reconciler.wire import contextsms as wire
+
+Listing = tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]
 
 
 class Read:
@@ -26,16 +29,12 @@ async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> 
     result = Read()
     wanted = [e for e in wanted if e.contextsms is not None]
     csps = sorted({e.contextsms.cspId for e in wanted if e.contextsms})
-    listings = await asyncio.gather(*(_listing(client, csp) for csp in csps))
-    rows_by_csp = dict(zip(csps, listings, strict=True))
-    outcomes = await asyncio.gather(
-        *(
-            isolated(e.name, _one(client, e.contextsms, rows_by_csp[e.contextsms.cspId]))
-            for e in wanted
-            if e.contextsms
-        )
-    )
-    for enterprise, outcome in zip(wanted, outcomes, strict=True):
+    listings = await asyncio.gather(*(_csp(client, csp) for csp in csps))
+    by_csp = dict(zip(csps, listings, strict=True))
+    for enterprise in wanted:
+        section = enterprise.contextsms
+        assert section is not None
+        outcome = await isolated(enterprise.name, _one(section, by_csp[section.cspId]))
         if isinstance(outcome, Problem):
             result.failed[enterprise.name] = outcome
         else:
@@ -43,11 +42,30 @@ async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> 
     return result
 
 
-async def _listing(client: ContextSmsClient, csp: str) -> list[dict[str, Any]] | errors.ApiError:
+async def _csp(client: ContextSmsClient, csp: str) -> Listing | errors.ApiError:
+    """The CSP's enterprises and its mappings by enterprise id, or why they could not be read."""
     try:
-        return await enterprises(client, csp)
+        answers = await all_of(
+            {
+                "enterprises": client.op("listEnterprises", cspId=csp),
+                "mappings": client.op("cspMappings", cspId=csp),
+            }
+        )
     except errors.ApiError as exc:
         return exc
+    rows = wire.enterprise_rows(answers["enterprises"])
+    return rows, wire.mappings_by_enterprise(answers["mappings"])
+
+
+async def _one(
+    section: kinds.ContextSmsEnterprise, listing: Listing | errors.ApiError
+) -> wire.Found:
+    if isinstance(listing, errors.ApiError):  # the CSP's reads failed: so do its enterprises
+        raise listing
+    rows, mappings = listing
+    row = wire.match(rows, section)
+    items = mappings.get(str(row["enterpriseId"]), []) if row else None
+    return wire.enterprise(section.cspId, row, items)
 
 
 async def enterprises(client: ContextSmsClient, csp: str) -> list[dict[str, Any]]:
@@ -55,19 +73,15 @@ async def enterprises(client: ContextSmsClient, csp: str) -> list[dict[str, Any]
     return wire.enterprise_rows(await client.op("listEnterprises", cspId=csp))
 
 
-async def _one(
-    client: ContextSmsClient,
-    section: kinds.ContextSmsEnterprise,
-    rows: list[dict[str, Any]] | errors.ApiError,
-) -> wire.Found:
-    if isinstance(rows, errors.ApiError):
-        raise rows  # the CSP's listing failed: every enterprise of it fails with it
-    row = wire.match(rows, section)
-    calls: dict[str, Any] = {}
-    if section.email:
-        calls["payment"] = client.op("checkPayment", body=wire.check_payment(section.email))
-    if row is not None:
-        calls["mappings"] = client.op("listMappings", enterpriseId=str(row["enterpriseId"]))
-    answers = await all_of(calls)
-    paid = wire.payment(section.email, answers["payment"]) if section.email else None
-    return wire.enterprise(section.cspId, row, answers.get("mappings"), paid)
+async def payments(
+    client: ContextSmsClient, emails: Mapping[str, str]
+) -> dict[str, live.Payment | Problem]:
+    """check-payment for each enterprise's contact email (by enterprise name)."""
+
+    async def one(email: str) -> live.Payment:
+        answer = await client.op("checkPayment", body=wire.check_payment(email))
+        return wire.payment(email, answer)
+
+    names = sorted(emails)
+    outcomes = await asyncio.gather(*(isolated(name, one(emails[name])) for name in names))
+    return dict(zip(names, outcomes, strict=True))

@@ -80,7 +80,6 @@ def found(
     synced: bool = True,
     inventory: list[str] = N,
     extra: dict[str, live.InventoryNumber] | None = None,
-    paid: bool | None = None,
     mapping_ids: dict[str, str] | None = None,
 ) -> live.LiveEnterprise:
     group_ids = {name: 200 + i for i, name in enumerate(sorted(actual.groups))}
@@ -109,14 +108,7 @@ def found(
         mappingIds=mapping_ids
         or {p: f"NTMAP{i:07d}" for i, p in enumerate(sorted(actual.mappings))},
     )
-    payment = (
-        None
-        if paid is None
-        else live.Payment(email="a@x.com", paid=paid, subscriptionStatus="canceled")
-    )
-    return live.LiveEnterprise(
-        name=actual.name, state=actual, connecttoteams=c2t, contextsms=csms, payment=payment
-    )
+    return live.LiveEnterprise(name=actual.name, state=actual, connecttoteams=c2t, contextsms=csms)
 
 
 def plan(
@@ -295,20 +287,32 @@ def test_threshold_needs_ten_objects_and_force() -> None:
     assert plan([small], [found(enterprise(users=[user("a@x.com")]))]).summary.update == 1
 
 
-def test_payment() -> None:
-    desired = enterprise(users=[user("a@x.com", N[0])], requirePayment=True)
-    assert plan([desired], [found(enterprise(), paid=False)]).problems == (
+def test_payment_is_asked_only_where_there_are_changes_and_blocks_only_by_policy() -> None:
+    unpaid = live.Payment(email="ann@x.com", paid=False, subscriptionStatus="canceled")
+    strict = enterprise(users=[user("a@x.com", N[0])], requirePayment=True)
+    quiet = enterprise("quiet", users=[user("a@x.com", N[0])], requirePayment=True)
+    desired = state.State(enterprises={"acme": strict, "quiet": quiet})
+    made = plan([strict, quiet], [found(enterprise()), found(quiet)])
+    assert planner.needs_payment(made, desired) == {"acme": "ann@x.com"}
+    settings = planner.Settings(ENDPOINTS)
+    blocked = planner.with_payments(made, {"acme": unpaid}, desired, settings)
+    assert blocked.problems == (
         problem(
             "payment",
-            "ContextSMS says a@x.com has not paid (subscription: canceled); "
+            "ContextSMS says ann@x.com has not paid (subscription: canceled); "
             "policy.requirePayment blocks its changes",
         ),
     )
+    assert blocked.changes == () and blocked.summary.failed == 1
     relaxed = enterprise(users=[user("a@x.com", N[0])])
-    result = plan([relaxed], [found(enterprise(), paid=False)])
-    assert result.enterprises[0].warnings == (
-        "ContextSMS says a@x.com has not paid (subscription: canceled)",
+    lenient = state.State(enterprises={"acme": relaxed})
+    warned = planner.with_payments(
+        plan([relaxed], [found(enterprise())]), {"acme": unpaid}, lenient, settings
     )
+    assert warned.enterprises[0].warnings == (
+        "ContextSMS says ann@x.com has not paid (subscription: canceled)",
+    )
+    assert warned.summary.failed == 0 and len(warned.changes) == 2
 
 
 def test_cross_enterprise_mapping_waits_for_the_delete() -> None:
