@@ -35,6 +35,7 @@ class Executor:
         self.total = len(self.changes)
         self.ids = {c.id for c in self.changes}
         self.calls_before = session.calls  # the read's calls are not the apply's
+        self.throttled_before = session.throttled
 
     async def run(self) -> Report:
         changes = self.changes
@@ -51,7 +52,12 @@ class Executor:
             )
             for ch in changes
         )
-        return Report(outcomes, self.session.calls - self.calls_before)
+        throttled = {
+            api: count - self.throttled_before.get(api, 0)
+            for api, count in self.session.throttled.items()
+            if count > self.throttled_before.get(api, 0)
+        }
+        return Report(outcomes, self.session.calls - self.calls_before, throttled)
 
     async def _pool(self, batch: list[tuple[Change, list[Call]]]) -> None:
         """Run a phase with `parallelism` workers: calls in flight never exceed it."""

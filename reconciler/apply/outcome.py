@@ -31,6 +31,7 @@ class Event:
 class Report:
     outcomes: tuple[Outcome, ...]
     calls: int
+    throttled: dict[str, int] = dataclasses.field(default_factory=dict)  # API -> 429s
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

@@ -87,7 +87,7 @@ def finish(report: Report, plan: Plan, *, as_json: bool) -> int:
     if as_json:
         click.echo(render.as_json(report, plan))
     elif plan.changes or plan.failed:
-        for line in render.failures(report, plan):
+        for line in render.details(report, plan):
             click.echo(line, err=True)
         click.echo(render.summary(report, plan))
     if report.ok and not plan.failed:

@@ -219,6 +219,10 @@ class VendorClient:
                 raise errors.Transient(self.api, operation, "timed out") from None
             except httpx.TransportError as exc:
                 raise errors.Transient(self.api, operation, f"connection failed ({exc})") from None
+        if response.status_code == 429:
+            self.wiring.gate.throttle()
+        else:
+            self.wiring.gate.accepted()
         if response.status_code >= 400:
             raise translate(self.api, operation, response)
         return parse(response)

@@ -96,6 +96,11 @@ class Session:
         return sum(c.calls for c in self._clients.values())
 
     @property
+    def throttled(self) -> dict[str, int]:
+        """How many answers were 429, by API (each backed that API's rate off)."""
+        return {c.api: c.wiring.gate.throttled for c in self._clients.values()}
+
+    @property
     def logins(self) -> dict[str, int]:
         return {
             c.api: int(getattr(c, "logins", 0))

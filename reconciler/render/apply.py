@@ -22,12 +22,18 @@ def summary(report: Report, plan: Plan) -> str:
     return line + "."
 
 
-def failures(report: Report, plan: Plan) -> list[str]:
-    """For stderr: every change that did not apply and every enterprise left out, with why."""
+def details(report: Report, plan: Plan) -> list[str]:
+    """For stderr: every change that did not apply and every enterprise left out, with why,
+    and how often each vendor throttled."""
     lines = [
         f"  {o.status}: {o.change_id}: {o.reason}" for o in report.outcomes if o.status != "applied"
     ]
     lines += [f"  not applied: {p.enterprise}: {p.message}" for p in plan.problems]
+    lines += [
+        f"  throttled: {api} answered 429 to {count} request{'s' if count != 1 else ''}; "
+        "the request rate backed off and recovered (the requests were retried)"
+        for api, count in sorted(report.throttled.items())
+    ]
     return lines
 
 
@@ -39,6 +45,7 @@ def as_json(report: Report, plan: Plan) -> str:
             "failed": report.count("failed"),
             "skipped": report.count("skipped"),
             "calls": report.calls,
+            "throttled": dict(sorted(report.throttled.items())),
             "notApplied": [
                 {"enterprise": p.enterprise, "kind": p.kind, "message": p.message}
                 for p in plan.problems

@@ -165,3 +165,18 @@ def test_reads_obey_the_rate_limit(project: Project) -> None:
     assert result.stdout.endswith("Plan: 0 to create, 0 to update, 0 to delete, 0 syncs.\n")
     statuses = Counter(r["status"] for r in requests(project))
     assert statuses == {200: 1 + 1 + 20 * 4}  # token, enterprise list, 4 reads each
+
+
+def test_without_a_client_limit_a_throttling_vendor_is_followed(project: Project) -> None:
+    config = project.root / "reconciler.yaml"
+    assert "connecttoteams: null" in config.read_text()  # no client-side limit at all
+    faults(project, [{"route": "/connecttoteams/*", "rateLimitPerSecond": 20}])
+    with project.sandbox.client() as http:
+        http.delete("/_sandbox/requests")
+    result = project.run("apply", "--yes", "--json", ".")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.splitlines()[-1])
+    answered = Counter(r["status"] for r in requests(project) if "/connecttoteams/" in r["path"])
+    assert summary["throttled"] == ({"ConnecttoTeams": answered[429]} if answered[429] else {})
+    assert answered[429] <= 10, answered  # backed off after the first burst
+    assert answered[200] == 1 + 1 + 8 + 36  # token, listing, 2 x 4 reads, 36 writes

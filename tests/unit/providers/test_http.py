@@ -366,3 +366,29 @@ def test_the_reseller_is_asked_once_and_only_when_not_configured() -> None:
 
     assert run(twice()) == [61, 61]
     assert asked == ["/oauth/token", "/reseller/getAuthenticatedUser"]
+
+
+def test_a_429_backs_the_rate_off_to_what_the_vendor_accepted_and_it_recovers() -> None:
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    gate = Gate(8, None, clock=lambda: now[0], sleep=sleep)
+    for i in range(50):  # fifty accepted in the last second: the vendor takes 50/s
+        now[0] = i / 50
+        gate.accepted()
+    assert gate.rate is None
+    gate.throttle()
+    gate.throttle()  # the same burst: one decrease
+    assert (gate.throttled, gate.rate) == (2, pytest.approx(45.0))
+    for _ in range(45):
+        gate.accepted()
+    assert gate.rate == pytest.approx(46.0, abs=0.05)  # about +1/s per second of successes
+    capped = Gate(8, 20.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(100):
+        capped.accepted()
+    assert capped.rate == 20.0  # the configured rate stays the ceiling
+    now[0] += 0.5
+    capped.throttle()
+    assert capped.rate == pytest.approx(20.0 * 0.9)  # 100 accepted, more than the rate
