@@ -1,6 +1,13 @@
-"""Execute a Plan: phase by phase across all enterprises, bounded concurrency, and
-partial failure that never loses work: independent changes continue, dependents of a
-failed change are skipped, every enterprise still gets its Sync Unified App.
+"""Execute a Plan by its dependencies, not by phase barriers: each call runs as soon as
+what it waits for is done, across enterprises, with at most `parallelism` calls at once;
+so one slow enterprise or one slow call holds only what depends on it.
+
+A change's calls run in order. A call of change A that depends on change B waits for
+B's calls of an earlier phase (so a swap of two numbers has no cycle: both releases run
+before both takes), and Sync Unified App, which depends on every other change of its
+enterprise, runs last there. Partial failure never loses work: independent changes go
+on, dependents of a failed change are skipped, and an enterprise still gets its Sync
+(it waits for the others' outcome, whatever it is).
 
 Rate limits, retries and the recovery of lost creates are the session's clients' own.
 """
@@ -8,21 +15,51 @@ Rate limits, retries and the recovery of lost creates are the session's clients'
 from __future__ import annotations
 
 import asyncio
+import collections
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 from reconciler import errors
 from reconciler.apply import refs
 from reconciler.apply.outcome import Event, Outcome, Report, Status
-from reconciler.plan.model import Call, Change, Plan
+from reconciler.plan.model import Change, Plan
 from reconciler.providers.session import Session
 
 OnEvent = Callable[[Event], None]
+Node = tuple[str, int]  # (change id, index of the call in the change)
+
+
+@dataclasses.dataclass
+class _Graph:
+    """Which calls wait for which: counts of unmet prerequisites and who waits on whom."""
+
+    waiting: dict[Node, int]
+    dependents: dict[Node, list[Node]]
+
+
+def graph(changes: tuple[Change, ...]) -> _Graph:
+    by_id = {c.id: c for c in changes}
+    waiting: dict[Node, int] = {}
+    dependents: dict[Node, list[Node]] = collections.defaultdict(list)
+    for change in changes:
+        for index, call in enumerate(change.calls):
+            before: list[Node] = [(change.id, index - 1)] if index else []
+            for dependency in change.dependsOn:
+                other = by_id.get(dependency)
+                earlier = (
+                    [j for j, c in enumerate(other.calls) if c.phase < call.phase] if other else []
+                )
+                if earlier:  # B's calls run in order: its last earlier call stands for all
+                    before.append((dependency, earlier[-1]))
+            waiting[(change.id, index)] = len(before)
+            for node in before:
+                dependents[node].append((change.id, index))
+    return _Graph(waiting, dependents)
 
 
 class Executor:
     def __init__(self, plan: Plan, session: Session, parallelism: int, on_event: OnEvent) -> None:
-        self.plan = plan
         self.session = session
         self.on_event = on_event
         self.parallelism = parallelism
@@ -32,25 +69,33 @@ class Executor:
         self.started: set[str] = set()
         self.done = 0
         self.changes = plan.changes  # computed once: a plan may hold thousands
+        self.by_id = {c.id: c for c in self.changes}
+        self.order = {c.id: i for i, c in enumerate(self.changes)}
         self.total = len(self.changes)
-        self.ids = {c.id for c in self.changes}
         self.calls_before = session.calls  # the read's calls are not the apply's
         self.throttled_before = session.throttled
+        self.graph = graph(self.changes)
+        self.ready: asyncio.PriorityQueue[tuple[int, int, Node] | tuple[int, int, None]] = (
+            asyncio.PriorityQueue()
+        )
+        self.open = sum(len(c.calls) for c in self.changes)  # calls not yet run or dropped
+        self.completed: dict[str, int] = {}  # calls of each change that ran
 
     async def run(self) -> Report:
-        changes = self.changes
-        for phase in sorted({c.phase for ch in changes for c in ch.calls}):
-            batch = [(ch, [c for c in ch.calls if c.phase == phase]) for ch in changes]
-            batch = [(ch, calls) for ch, calls in batch if calls and self._runnable(ch)]
-            await self._pool(batch)
-            for change in changes:
-                if change.id not in self.status and all(c.phase <= phase for c in change.calls):
-                    self._finish(change, "applied")
+        for change in self.changes:
+            held = [d for d in change.dependsOn if d not in self.by_id]
+            if held:  # its enterprise could not be planned: nothing of it is applied
+                self._drop(change, f"depends on {held[0]}, which is held back")
+        for node, count in self.graph.waiting.items():
+            if count == 0 and node[0] not in self.status:
+                self._push(node)
+        self._stop_if_idle()
+        await asyncio.gather(*(self._worker() for _ in range(max(1, self.parallelism))))
         outcomes = tuple(
             Outcome(
                 ch.id, ch.enterprise, self.status.get(ch.id, "skipped"), self.reasons.get(ch.id, "")
             )
-            for ch in changes
+            for ch in self.changes
         )
         throttled = {
             api: count - self.throttled_before.get(api, 0)
@@ -59,45 +104,53 @@ class Executor:
         }
         return Report(outcomes, self.session.calls - self.calls_before, throttled)
 
-    async def _pool(self, batch: list[tuple[Change, list[Call]]]) -> None:
-        """Run a phase with `parallelism` workers: calls in flight never exceed it."""
-        queue = iter(batch)
+    def _push(self, node: Node) -> None:
+        change = self.by_id[node[0]]
+        self.ready.put_nowait((change.calls[node[1]].phase, self.order[node[0]], node))
 
-        async def worker() -> None:
-            for change, calls in queue:
-                await self._calls(change, calls)
+    def _stop_if_idle(self) -> None:
+        if self.open == 0:
+            for _ in range(max(1, self.parallelism)):
+                self.ready.put_nowait((1 << 30, 0, None))
 
-        await asyncio.gather(*(worker() for _ in range(min(self.parallelism, len(batch)))))
+    async def _worker(self) -> None:
+        while True:
+            _, _, node = await self.ready.get()
+            if node is None:
+                return
+            change = self.by_id[node[0]]
+            if change.id in self.status:  # failed or skipped while this call waited
+                continue
+            await self._run(change, node[1])
 
-    def _runnable(self, change: Change) -> bool:
-        if change.id in self.status:
-            return False
-        for dependency in change.dependsOn:
-            if dependency not in self.ids:  # held back: its enterprise could not be planned
-                self._finish(change, "skipped", f"depends on {dependency}, which is held back")
-                return False
-            if self.status.get(dependency) in ("failed", "skipped"):
-                self._finish(
-                    change, "skipped", f"depends on {dependency}, which {self.status[dependency]}"
-                )
-                return False
-        return True
-
-    async def _calls(self, change: Change, calls: list[Call]) -> None:
+    async def _run(self, change: Change, index: int) -> None:
         if change.id not in self.started:
             self.started.add(change.id)
             self.on_event(Event("start", change.id, self.done, self.total))
-        for call in calls:
-            try:
-                await self._call(call)
-            except refs.Unresolved as exc:
-                self._finish(change, "skipped", f"needs {exc.args[0]}, which was not created")
-                return
-            except errors.ApiError as exc:
-                self._finish(change, "failed", str(exc))
-                return
+        try:
+            await self._call(change, index)
+        except refs.Unresolved as exc:
+            self._drop(change, f"needs {exc.args[0]}, which was not created", "skipped")
+            return
+        except errors.ApiError as exc:
+            self._drop(change, str(exc), "failed")
+            return
+        self.open -= 1
+        self.completed[change.id] = index + 1
+        if index == len(change.calls) - 1:
+            self._finish(change, "applied")
+        for waiter in self.graph.dependents.get((change.id, index), []):
+            self._release(waiter)
+        self._stop_if_idle()
 
-    async def _call(self, call: Call) -> None:
+    def _release(self, node: Node) -> None:
+        """One prerequisite of `node` is over; it runs when none is left."""
+        self.graph.waiting[node] -= 1
+        if self.graph.waiting[node] == 0 and node[0] not in self.status:
+            self._push(node)
+
+    async def _call(self, change: Change, index: int) -> None:
+        call = change.calls[index]
         client = self.session.client(call.api)
         params = refs.resolve(call.pathParams, self.refs)
         path = call.path.format(**params)
@@ -105,6 +158,29 @@ class Executor:
         answer = await client.send(call.operation, call.method, path, params, body)
         for name, field in call.produces.items():
             self.refs[name] = answer[field]
+
+    def _drop(self, change: Change, reason: str, status: Status = "skipped") -> None:
+        """`change` ends without its remaining calls; so does everything that waits on
+        them (skipped, naming what it depended on)."""
+        work = [(change, reason, status)]
+        while work:
+            current, why, how = work.pop()
+            if current.id in self.status:
+                continue
+            self._finish(current, how, why)
+            ran = self.completed.get(current.id, 0)
+            self.open -= len(current.calls) - ran
+            for index in range(ran, len(current.calls)):
+                for waiter in self.graph.dependents.get((current.id, index), []):
+                    waiter_id = waiter[0]
+                    if waiter_id == current.id or waiter_id in self.status:
+                        continue
+                    if self.by_id[waiter_id].kind == "sync":  # it only waits: it still runs
+                        self._release(waiter)
+                        continue
+                    then = f"depends on {current.id}, which {how}"
+                    work.append((self.by_id[waiter_id], then, "skipped"))
+        self._stop_if_idle()
 
     def _finish(self, change: Change, status: Status, reason: str = "") -> None:
         if change.id in self.status:

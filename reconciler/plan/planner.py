@@ -56,6 +56,7 @@ def plan(desired: state.State, found: live.Live, settings: Settings) -> Plan:
     }
     for ctx in contexts:
         sections.plan_sync(ctx)
+        _order(ctx)
         safety.check(ctx, settings.force)
         plans[ctx.name] = _freeze(ctx)
     return _assemble([plans[name] for name in sorted(plans)], settings)
@@ -173,6 +174,24 @@ def _numbers(ctx: Context) -> None:
         if draft.kind not in ("connecttoteams", "contextsms", "sync"):
             section = "contextsms" if draft.kind == "mapping" else "connecttoteams"
             draft.depends |= {c for c in ctx.section_changes if f"/{section}/" in c}
+
+
+def _order(ctx: Context) -> None:
+    """Make explicit what apply must respect besides number moves and sections: a group
+    waits for the users it takes in (as members or owner) to be enabled, and for the
+    pruning of users it lets go; Sync Unified App waits for every other change."""
+    users = {d.key: d for d in ctx.drafts if d.kind == "smsUser"}
+    for draft in ctx.drafts:
+        if draft.kind == "smsGroup":
+            before = set((draft.before or {}).get("members", []))
+            after = set((draft.after or {}).get("members", []))
+            owner = (draft.after or {}).get("owner")
+            joining = {u for u in (after - before) | {owner} if u in users}
+            leaving = {u for u in before - after if u in users and users[u].action == "delete"}
+            joining = {u for u in joining if users[u].action != "delete"}
+            draft.depends |= {ctx.change_id("smsUser", u) for u in joining | leaving}
+        elif draft.kind == "sync":
+            draft.depends |= {ctx.change_id(d.kind, d.key) for d in ctx.drafts if d.kind != "sync"}
 
 
 def _cross_enterprise_mappings(contexts: list[Context]) -> None:

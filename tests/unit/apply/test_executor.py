@@ -201,3 +201,44 @@ def test_a_change_that_depends_on_a_held_back_one_is_skipped() -> None:
             "depends on other/mapping/+12025550101, which is held back",
         ),
     )
+
+
+def test_a_swap_releases_both_numbers_before_either_is_taken() -> None:
+    def swap(user: str, other: str) -> Change:
+        release = call("userDids", "/sms/addSMSDidsForUser", 4, {"userId": user, "assigned": False})
+        take = call("userDids", "/sms/addSMSDidsForUser", 7, {"userId": user, "assigned": True})
+        return change(user, release, take, depends=(f"acme/smsUser/{other}",))
+
+    plan = Plan(
+        enterprises=(
+            EnterprisePlan(
+                name="acme",
+                ids={},
+                changes=(swap("a@x.com", "b@x.com"), swap("b@x.com", "a@x.com")),
+            ),
+        )
+    )
+    _, report, seen = run(plan, lambda request: token_or(request, httpx.Response(200, json={})))
+    assert [body["assigned"] for _, body in seen] == [False, False, True, True]
+    assert report.ok
+
+
+def test_the_sync_waits_for_the_others_and_runs_even_when_one_failed() -> None:
+    bad = call("enableUser", "/sms/enableSMSServiceForUser", 6, {"userId": "bad"})
+    slow = call("enableUser", "/sms/enableSMSServiceForUser", 6, {"userId": "slow"})
+    sync = call("sync", "/enterprise/syncUnifiedApp/78", 14)
+    changes = (
+        change("bad", bad),
+        change("slow", slow),
+        change("sync", sync, depends=("acme/smsUser/bad", "acme/smsUser/slow")),
+    )
+    plan = Plan(enterprises=(EnterprisePlan(name="acme", ids={}, changes=changes),))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if b'"bad"' in request.content:
+            return token_or(request, httpx.Response(400, json={"error": "no", "code": "BAD"}))
+        return token_or(request, httpx.Response(200, json={}))
+
+    _, report, seen = run(plan, handler)
+    assert seen[-1] == ("/c2t/enterprise/syncUnifiedApp/78", None)
+    assert [o.status for o in report.outcomes] == ["failed", "applied", "applied"]
