@@ -102,6 +102,13 @@ def fault_flags(function: F) -> F:
             click.option(
                 "--drop-after-commit-rate", "drop", type=click.FloatRange(0, 1), default=0
             ),
+            click.option(
+                "--slow-rate",
+                type=click.FloatRange(0, 1),
+                default=0,
+                help="Share of requests that take --slow-ms more (a heavy tail).",
+            ),
+            click.option("--slow-ms", type=click.FloatRange(0, 60000), default=0),
         ]
     ):
         function = option(function)

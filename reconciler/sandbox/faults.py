@@ -1,4 +1,5 @@
-"""Fault injection per route pattern: latency, errors, 429s, token expiry, lost responses.
+"""Fault injection per route pattern: latency (and a heavy tail of slow calls), errors, 429s,
+token expiry, lost responses.
 
 `PUT /_sandbox/faults` replaces the rules; each request to a vendor route takes the
 first rule whose glob matches its full path.
@@ -23,6 +24,8 @@ class FaultRule(BaseModel):
 
     route: str = Field(description="glob on the full path, e.g. /connecttoteams/sms/*")
     latencyMs: Annotated[float, Field(ge=0, le=60000)] = 0
+    slowRate: Rate = Field(default=0, description="share of requests that take slowMs more")
+    slowMs: Annotated[float, Field(ge=0, le=60000)] = 0
     errorRate: Rate = 0
     errorStatus: Literal[500, 502, 503, 504] = 503
     rateLimitPerSecond: Annotated[float, Field(gt=0, le=100000)] | None = None
@@ -83,14 +86,23 @@ def parse_rules(text: str | None) -> list[FaultRule]:
 
 
 def flag_rule(
-    route: str, latency: float, error_rate: float, status: str, rate: float | None, drop: float
+    route: str,
+    latency: float,
+    error_rate: float,
+    status: str,
+    rate: float | None,
+    drop: float,
+    slow_rate: float = 0,
+    slow_ms: float = 0,
 ) -> FaultRule | None:
     """`sandbox serve`'s fault flags as one rule on `route`; None when none is set."""
-    if not (latency or error_rate or rate or drop):
+    if not (latency or error_rate or rate or drop or slow_rate):
         return None
     return FaultRule(
         route=route,
         latencyMs=latency,
+        slowRate=slow_rate,
+        slowMs=slow_ms,
         errorRate=error_rate,
         errorStatus=int(status),
         rateLimitPerSecond=rate,

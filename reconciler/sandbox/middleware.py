@@ -98,8 +98,11 @@ class SandboxMiddleware:
         if active is None:
             return await _run(self.app, scope, receive, send)
         rule = active.rule
-        if rule.latencyMs:
-            await sandbox.clock.sleep(rule.latencyMs / 1000)
+        delay = rule.latencyMs
+        if rule.slowRate and sandbox.rng.random() < rule.slowRate:
+            delay += rule.slowMs  # the heavy tail real vendors have
+        if delay:
+            await sandbox.clock.sleep(delay / 1000)
         if rule.expireTokens:
             scope.setdefault("state", {})["token_watermark"] = active.token_watermark
         retry_after = active.take(sandbox.clock.now())

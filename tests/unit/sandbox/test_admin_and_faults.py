@@ -48,6 +48,18 @@ def test_latency_uses_the_clock(client: TestClient, c2t: Api, clock: FakeClock) 
     assert clock.sleeps == [0.05]
 
 
+def test_a_heavy_tail_slows_some_calls_by_slow_ms(
+    c2t: Api, client: TestClient, clock: FakeClock
+) -> None:
+    faults(
+        client, {"route": "/connecttoteams/*", "latencyMs": 20, "slowRate": 0.25, "slowMs": 1000}
+    )
+    for _ in range(40):
+        c2t.post("/sms/getSMSUsers/78")
+    assert set(clock.sleeps) == {0.02, 1.02}
+    assert clock.sleeps.count(1.02) == 15  # the seeded draw: a quarter of 40, give or take
+
+
 def test_rate_limit_answers_429_with_retry_after(
     client: TestClient, c2t: Api, clock: FakeClock
 ) -> None:
