@@ -88,6 +88,21 @@ def minimum_calls(manifest: dict[str, Any]) -> int:
 TAIL_RATE, TAIL_MS = 0.01, 1000  # a heavy tail: 1% of calls take a second more
 
 
+def wait_until_answering(url: str) -> None:
+    """A fresh database seeds after the socket listens: the clock starts when it answers."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_sandbox/requests", timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise SystemExit(f"the sandbox at {url} never answered")
+
+
 def bench_apply(directory: pathlib.Path, *, tail: bool = False) -> dict[str, Any]:
     """Apply the large enterprise from scratch against a served sandbox (its own process)
     with LATENCY_MS per call (with `tail`, plus TAIL_MS on TAIL_RATE of the calls),
@@ -117,6 +132,7 @@ def bench_apply(directory: pathlib.Path, *, tail: bool = False) -> dict[str, Any
     )
     assert server.stderr is not None
     url = re.search(r"listening on (\S+)", server.stderr.readline()).group(1)  # type: ignore[union-attr]
+    wait_until_answering(url)
     config = (directory / "reconciler.yaml").read_text().replace("url: sandbox", f"url: {url}/X")
     config = config.replace(f"{url}/X, clientId", f"{url}/connecttoteams, clientId", 1)
     config = config.replace(f"{url}/X, username", f"{url}/contextsms/api/v2, username", 1)
