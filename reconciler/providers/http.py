@@ -25,6 +25,7 @@ from reconciler.wire.endpoints import Endpoint, Lookup
 
 Sleep = Callable[[float], Awaitable[None]]
 Recover = Callable[[], Awaitable[Any]]
+RATE_LIMITED_ATTEMPTS = 4  # a 429 uses up a quarter of an attempt
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,13 +37,24 @@ class RetryPolicy:
 
     def retrying(self, sleep: Sleep) -> tenacity.AsyncRetrying:
         return tenacity.AsyncRetrying(
-            stop=tenacity.stop_after_attempt(self.attempts)
-            | tenacity.stop_after_delay(self.deadline),
+            stop=self._stop,
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(errors.Transient),
             reraise=True,
             sleep=sleep,
         )
+
+    def _stop(self, state: tenacity.RetryCallState) -> bool:
+        """Stop at the deadline, or after `attempts` attempts; a vendor that throttles
+        (429) is waited for longer (RATE_LIMITED_ATTEMPTS times as many), since its
+        Retry-After and our backed-off rate say when it will take the request."""
+        if state.seconds_since_start is not None and state.seconds_since_start >= self.deadline:
+            return True
+        exc = state.outcome.exception() if state.outcome else None
+        limit = self.attempts * (
+            RATE_LIMITED_ATTEMPTS if isinstance(exc, errors.RateLimited) else 1
+        )
+        return state.attempt_number >= limit
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -147,23 +159,29 @@ class VendorClient:
         With `recover`, every retry first asks it for the answer the lost attempt would
         have given (the object found by name); a found object ends the loop.
         """
+        failure: errors.ApiError | None = None
         async for attempt in self.wiring.retry.retrying(self.wiring.sleep):
             with attempt:
-                if recover is not None and attempt.retry_state.attempt_number > 1:
+                # A 429 was refused before the vendor acted: nothing to look up then.
+                if recover is not None and failure and not isinstance(failure, errors.RateLimited):
                     found = await recover()
                     if found is not None:
                         return found
-                return await self.request(
-                    operation,
-                    method,
-                    (base_url or self.base_url) + path,
-                    headers=headers,
-                    json_body=json_body,
-                    data=data,
-                    content=content,
-                    params=params,
-                    authenticate=authenticate,
-                )
+                try:
+                    return await self.request(
+                        operation,
+                        method,
+                        (base_url or self.base_url) + path,
+                        headers=headers,
+                        json_body=json_body,
+                        data=data,
+                        content=content,
+                        params=params,
+                        authenticate=authenticate,
+                    )
+                except errors.ApiError as exc:
+                    failure = exc
+                    raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def request(

@@ -392,3 +392,24 @@ def test_a_429_backs_the_rate_off_to_what_the_vendor_accepted_and_it_recovers() 
     now[0] += 0.5
     capped.throttle()
     assert capped.rate == pytest.approx(20.0 * 0.9)  # 100 accepted, more than the rate
+
+
+def test_a_throttled_create_is_not_looked_up_and_429s_are_waited_for_longer() -> None:
+    paths: list[str] = []
+    answers = iter([429, 429, 429, 200])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        paths.append(request.url.path)
+        status = next(answers)
+        if status == 429:
+            return httpx.Response(429, headers={"Retry-After": "1"}, json={"code": "RATE_LIMITED"})
+        return httpx.Response(200, json={"groupId": 9})
+
+    recorder = Recorder()
+    client = c2t_client(handler, recorder, attempts=2)
+    body = {"groupId": -1, "groupName": "Front Desk", "enterpriseId": 78}
+    assert run(client.send("group", "POST", "/sms/createSMSGroup", {}, body)) == {"groupId": 9}
+    assert paths == ["/sms/createSMSGroup"] * 4  # no look-up: a 429 made nothing
+    assert recorder.sleeps == [1, 1, 1]
