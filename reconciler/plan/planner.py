@@ -231,12 +231,14 @@ def _freeze(ctx: Context) -> EnterprisePlan:
     changes = tuple(d.freeze(ctx.name, ctx.change_id(d.kind, d.key)) for d in drafts)
     c2t = ctx.c2t
     csms = ctx.live.contextsms if ctx.live else None
+    ids: dict[str, Any] = {}  # the platforms the manifest names: the id, or None (new)
+    if ctx.desired.connecttoteams is not None:
+        ids["connecttoteams"] = c2t.enterpriseId if c2t else None
+    if ctx.desired.contextsms is not None:
+        ids["contextsms"] = csms.enterpriseId if csms else None
     return EnterprisePlan(
         name=ctx.name,
-        ids={
-            "connecttoteams": c2t.enterpriseId if c2t else None,
-            "contextsms": csms.enterpriseId if csms else None,
-        },
+        ids=ids,
         changes=changes,
         unmanaged=tuple(sorted(ctx.unmanaged, key=lambda u: (u.kind, u.key))),
         warnings=tuple(ctx.warnings),

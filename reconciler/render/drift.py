@@ -51,8 +51,12 @@ def line(d: Difference) -> str:
 def _title(e: EnterpriseDrift) -> str:
     if e.error is not None:  # not read: its ids are unknown
         return e.name
-    c2t, csms = e.ids.get("connecttoteams"), e.ids.get("contextsms")
-    return f"{e.name} (ConnecttoTeams {c2t if c2t is not None else '-'}, ContextSMS {csms or '-'})"
+    ids = [
+        f"{title} {'-' if e.ids[key] is None else e.ids[key]}"
+        for key, title in (("connecttoteams", "ConnecttoTeams"), ("contextsms", "ContextSMS"))
+        if key in e.ids
+    ]
+    return f"{e.name} ({', '.join(ids)})" if ids else e.name
 
 
 def _count(n: int) -> str:

@@ -44,16 +44,18 @@ def failures(plan: Plan) -> str:
     return "\n".join([head, *(f"  - {p.describe()}" for p in plan.problems)])
 
 
+PLATFORMS = {"connecttoteams": "ConnecttoTeams", "contextsms": "ContextSMS"}
+
+
 def header(enterprise: EnterprisePlan) -> str:
-    if not enterprise.ids:  # it could not be read: its ids are unknown
-        return enterprise.name
-    c2t = enterprise.ids.get("connecttoteams")
-    csms = enterprise.ids.get("contextsms")
+    """The name and its id on each platform the manifest names; the name alone when it
+    could not be read (its ids are unknown)."""
     ids = [
-        f"ConnecttoTeams {c2t if c2t is not None else '(new)'}",
-        f"ContextSMS {csms if csms is not None else '(new)'}",
+        f"{title} {'(new)' if enterprise.ids[key] is None else enterprise.ids[key]}"
+        for key, title in PLATFORMS.items()
+        if key in enterprise.ids
     ]
-    return f"{enterprise.name} ({', '.join(ids)})"
+    return f"{enterprise.name} ({', '.join(ids)})" if ids else enterprise.name
 
 
 def _enterprise(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> list[str]:
