@@ -37,7 +37,6 @@ class TokenBucket:
         self._clock = clock
         self._sleep = sleep
         self._lock = asyncio.Lock()
-        self.waits = 0  # how often a request had to wait for room
 
     @property
     def capacity(self) -> float:
@@ -53,7 +52,6 @@ class TokenBucket:
                 if self._tokens >= 1 - EPSILON:  # float sums of refills fall just short
                     self._tokens = max(0.0, self._tokens - 1)
                     return
-                self.waits += 1
                 await self._sleep((1 - self._tokens) / self.rate)
 
 
@@ -68,7 +66,6 @@ class Gate:
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self.parallelism = parallelism
         self.ceiling = rate
         self._slots = asyncio.Semaphore(parallelism)
         self._clock = clock

@@ -100,14 +100,6 @@ class Session:
         """How many answers were 429, by API (each backed that API's rate off)."""
         return {c.api: c.wiring.gate.throttled for c in self._clients.values()}
 
-    @property
-    def logins(self) -> dict[str, int]:
-        return {
-            c.api: int(getattr(c, "logins", 0))
-            for c in self._clients.values()
-            if c.api != "Connectel"
-        }
-
     def client(self, api: str) -> http.VendorClient:
         """The client of `api` (connecttoteams, contextsms, connectel), made on first use."""
         if api not in self._clients:

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from reconciler.render import values
+from reconciler.render.text import PLATFORMS
 from reconciler.reports.drift import Difference, DriftReport, EnterpriseDrift
 
 KINDS = (
@@ -53,7 +54,7 @@ def _title(e: EnterpriseDrift) -> str:
         return e.name
     ids = [
         f"{title} {'-' if e.ids[key] is None else e.ids[key]}"
-        for key, title in (("connecttoteams", "ConnecttoTeams"), ("contextsms", "ContextSMS"))
+        for key, title in PLATFORMS.items()
         if key in e.ids
     ]
     return f"{e.name} ({', '.join(ids)})" if ids else e.name
