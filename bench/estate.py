@@ -32,11 +32,13 @@ import httpx
 import yaml
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from generate import CARRIER, numbers
+import run
+from generate import CARRIER, numbers, seed_of
 
 OUT = pathlib.Path(__file__).parent / "out" / "estate"
 CLI = [sys.executable, "-m", "reconciler.cli"]
-LATENCY_MS, P, USERS, GROUPS, MEMBERS, LIMIT = 20, 8, 25, 3, 5, 50
+LATENCY_MS, P = run.LATENCY_MS, run.PARALLELISM
+USERS, GROUPS, MEMBERS, LIMIT = 25, 3, 5, 50
 READ_MARKERS = ("get", "oauth/token", "auth/login", "/csp/", "check-payment")
 
 
@@ -108,57 +110,12 @@ def generate(count: int) -> None:
                 ],
             }
         )
-    seed = {
-        "connecttoteams": {
-            "clients": [{"clientId": "demo-client", "clientSecret": "demo-secret"}],
-            "users": [{"username": "api-admin", "password": "demo-password", "resellerId": 54}],
-            "enterprises": seeded,
-        },
-        "contextsms": {
-            "users": [
-                {"username": "ops@csp.example", "password": "demo-password", "cspId": "CSP0000003"}
-            ],
-            "csps": [
-                {
-                    "cspUserId": "CSP0000003",
-                    "name": "Demo CSP",
-                    "email": "ops@csp.example",
-                    "carrier": "BANDWIDTH",
-                }
-            ],
-        },
-        "connectel": {"tokens": [{"token": "demo-token"}]},
-    }
+    seed = seed_of(seeded)
     (OUT / "seed.yaml").write_text(yaml.safe_dump(seed))
 
 
 def serve() -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [
-            *CLI,
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--db",
-            str(OUT / "served.db"),
-            "--seed",
-            str(OUT / "seed.yaml"),
-            "--latency-ms",
-            str(LATENCY_MS),
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stderr is not None
-    url = re.search(r"listening on (\S+)", server.stderr.readline()).group(1)  # type: ignore[union-attr]
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:  # seeding a fresh database takes a while
-        try:
-            httpx.get(f"{url}/_sandbox/requests", timeout=5).raise_for_status()
-            break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    server, url = run.serve(OUT / "served.db", OUT / "seed.yaml")
     (OUT / "enterprises" / "reconciler.yaml").write_text(
         f"""providers:
   connecttoteams: {{url: {url}/connecttoteams, clientId: demo-client, clientSecret: demo-secret,

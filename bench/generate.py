@@ -25,6 +25,32 @@ def numbers() -> Iterator[str]:
                 yield text
 
 
+def seed_of(enterprises: list[dict[str, object]]) -> dict[str, object]:
+    """A sandbox seed of these ConnecttoTeams enterprises, with the demo credentials and
+    one CSP (CSP0000003) on ContextSMS."""
+    return {
+        "connecttoteams": {
+            "clients": [{"clientId": "demo-client", "clientSecret": "demo-secret"}],
+            "users": [{"username": "api-admin", "password": "demo-password", "resellerId": 54}],
+            "enterprises": enterprises,
+        },
+        "contextsms": {
+            "users": [
+                {"username": "ops@csp.example", "password": "demo-password", "cspId": "CSP0000003"}
+            ],
+            "csps": [
+                {
+                    "cspUserId": "CSP0000003",
+                    "name": "Demo CSP",
+                    "email": "ops@csp.example",
+                    "carrier": "BANDWIDTH",
+                }
+            ],
+        },
+        "connectel": {"tokens": [{"token": "demo-token"}]},
+    }
+
+
 def build(users: int, groups: int, members: int) -> tuple[dict[str, object], dict[str, object]]:
     pool = numbers()
     user_ids = [f"user{i:05d}@large.example.com" for i in range(users)]
@@ -77,46 +103,28 @@ def build(users: int, groups: int, members: int) -> tuple[dict[str, object], dic
         for g in sms_groups
         for n in g["numbers"]  # type: ignore[attr-defined]
     ]
-    seed = {
-        "connecttoteams": {
-            "clients": [{"clientId": "demo-client", "clientSecret": "demo-secret"}],
-            "users": [{"username": "api-admin", "password": "demo-password", "resellerId": 54}],
-            "enterprises": [
-                {
-                    "enterpriseId": 1000,
-                    "enterpriseName": "Large Enterprise",
-                    "resellerId": 54,
-                    "services": ["PBX", "SMS"],
-                    "teamsUsers": user_ids,
-                    "numbers": [
-                        {
-                            "number": n,
-                            "sms": True,
-                            "voice": True,
-                            "fax": False,
-                            "voiceRouteType": "DIRECT_ROUTING",
-                            "smsCarrierProfile": CARRIER,
-                        }
-                        for n in every_number
-                    ],
-                }
-            ],
-        },
-        "contextsms": {
-            "users": [
-                {"username": "ops@csp.example", "password": "demo-password", "cspId": "CSP0000003"}
-            ],
-            "csps": [
-                {
-                    "cspUserId": "CSP0000003",
-                    "name": "Demo CSP",
-                    "email": "ops@csp.example",
-                    "carrier": "BANDWIDTH",
-                }
-            ],
-        },
-        "connectel": {"tokens": [{"token": "demo-token"}]},
-    }
+    seed = seed_of(
+        [
+            {
+                "enterpriseId": 1000,
+                "enterpriseName": "Large Enterprise",
+                "resellerId": 54,
+                "services": ["PBX", "SMS"],
+                "teamsUsers": user_ids,
+                "numbers": [
+                    {
+                        "number": n,
+                        "sms": True,
+                        "voice": True,
+                        "fax": False,
+                        "voiceRouteType": "DIRECT_ROUTING",
+                        "smsCarrierProfile": CARRIER,
+                    }
+                    for n in every_number
+                ],
+            }
+        ]
+    )
     return manifest, seed
 
 

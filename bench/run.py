@@ -88,6 +88,18 @@ def minimum_calls(manifest: dict[str, Any]) -> int:
 TAIL_RATE, TAIL_MS = 0.01, 1000  # a heavy tail: 1% of calls take a second more
 
 
+def serve(db: pathlib.Path, seed: pathlib.Path, *flags: str) -> tuple[subprocess.Popen[str], str]:
+    """`sandbox serve` in its own process at LATENCY_MS per call, once it answers."""
+    command = [*CLI, "sandbox", "serve", "--port", "0", "--db", str(db), "--seed", str(seed)]
+    server = subprocess.Popen(
+        [*command, "--latency-ms", str(LATENCY_MS), *flags], stderr=subprocess.PIPE, text=True
+    )
+    assert server.stderr is not None
+    url = re.search(r"listening on (\S+)", server.stderr.readline()).group(1)  # type: ignore[union-attr]
+    wait_until_answering(url)
+    return server, url
+
+
 def wait_until_answering(url: str) -> None:
     """A fresh database seeds after the socket listens: the clock starts when it answers."""
     import urllib.error
@@ -112,27 +124,8 @@ def bench_apply(directory: pathlib.Path, *, tail: bool = False) -> dict[str, Any
     db = directory / "served.db"
     for stale in directory.glob("served.db*"):
         stale.unlink()
-    server = subprocess.Popen(
-        [
-            *CLI,
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--db",
-            str(db),
-            "--seed",
-            str(directory / "sandbox-seed.yaml"),
-            "--latency-ms",
-            str(LATENCY_MS),
-            *(["--slow-rate", str(TAIL_RATE), "--slow-ms", str(TAIL_MS)] if tail else []),
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stderr is not None
-    url = re.search(r"listening on (\S+)", server.stderr.readline()).group(1)  # type: ignore[union-attr]
-    wait_until_answering(url)
+    extra = ["--slow-rate", str(TAIL_RATE), "--slow-ms", str(TAIL_MS)] if tail else []
+    server, url = serve(db, directory / "sandbox-seed.yaml", *extra)
     config = (directory / "reconciler.yaml").read_text().replace("url: sandbox", f"url: {url}/X")
     config = config.replace(f"{url}/X, clientId", f"{url}/connecttoteams, clientId", 1)
     config = config.replace(f"{url}/X, username", f"{url}/contextsms/api/v2, username", 1)
