@@ -90,6 +90,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ReconcilerError as exc:
         click.echo(f"error: {exc}", err=True)
         return exitcodes.ERROR
+    except OSError as exc:  # a path a user gave us: too long, not permitted, a directory
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        return exitcodes.ERROR
     except Exception as exc:  # the funnel's last resort: never a traceback by default
         if "--debug" in args:
             traceback.print_exc()

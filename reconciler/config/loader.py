@@ -86,9 +86,18 @@ def find(explicit: pathlib.Path | None, paths: list[pathlib.Path]) -> pathlib.Pa
     candidates = []
     if paths:
         first = paths[0]
-        candidates.append((first if first.is_dir() else first.parent) / CONFIG_NAME)
+        candidates.append((first if _is(first, "dir") else first.parent) / CONFIG_NAME)
     candidates.append(pathlib.Path(CONFIG_NAME))
-    return next((c for c in candidates if c.is_file()), None)
+    return next((c for c in candidates if _is(c, "file")), None)
+
+
+def _is(path: pathlib.Path, kind: str) -> bool:
+    """Whether `path` is a directory or file; a path the OS refuses (a name too long) is
+    neither, and the manifest loader names it."""
+    try:
+        return path.is_dir() if kind == "dir" else path.is_file()
+    except OSError:
+        return False
 
 
 def load(path: pathlib.Path | None) -> Config:

@@ -10,16 +10,25 @@ from reconciler.errors import ReconcilerError
 from reconciler.plan.model import Plan
 from reconciler.render import jsonplan
 
+MAX_BYTES = 256 * 1024 * 1024  # the largest enterprise's plan from scratch is ~10 MB
+
 
 def load(paths: tuple[pathlib.Path, ...]) -> Plan | None:
     """The saved plan when the only PATH is a .json file, else None."""
     if len(paths) != 1 or paths[0].suffix != ".json":
         return None
     try:
+        size = paths[0].stat().st_size
+        if size > MAX_BYTES:
+            raise ValueError(f"{size:,} bytes, more than a plan can hold ({MAX_BYTES:,})")
         return jsonplan.load(paths[0].read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise ReconcilerError(f"{paths[0]}: cannot read the saved plan ({exc.strerror})") from None
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
         raise ReconcilerError(
-            f"{paths[0]}: not a saved plan ({str(exc).splitlines()[0]})"
+            f"{paths[0]}: not a saved plan ({reason.splitlines()[0]}); make it again with "
+            "`reconciler plan -o`"
         ) from None
 
 

@@ -61,12 +61,17 @@ def discover(paths: Iterable[pathlib.Path], exclude: Iterable[pathlib.Path] = ()
 def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) -> Manifests:
     """Load and validate every manifest under `paths`; raise ManifestError on any problem."""
     problems: list[Problem] = []
+    usable = []
     for path in paths:
-        if not path.exists():
-            problems.append(
-                Problem(str(path), -1, yamltree.Position(1, 1), (), "no such file or directory")
-            )
-    files = discover([p for p in paths if p.exists()], exclude)
+        trouble = _unusable(path)
+        if trouble:
+            problems.append(Problem(str(path), -1, yamltree.Position(1, 1), (), trouble))
+        else:
+            usable.append(path)
+    try:
+        files = discover(usable, exclude)
+    except OSError as exc:
+        raise ManifestError(f"{exc.filename}: cannot read it ({exc.strerror})", 1) from None
     if not files and not problems:
         where = ", ".join(str(p) for p in paths)
         problems.append(
@@ -82,7 +87,13 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
     parsed: list[rules.Parsed] = []
     titles: dict[tuple[str, int], str] = {}
     for file in files:
-        data = pathlib.Path(file).read_bytes()
+        try:
+            data = pathlib.Path(file).read_bytes()
+        except OSError as exc:
+            problems.append(
+                Problem(file, -1, yamltree.Position(1, 1), (), f"cannot read it ({exc.strerror})")
+            )
+            continue
         digest.update(f"{file}\0{len(data)}\0".encode())
         digest.update(data)
         parsed += _load_file(file, data, problems, titles)
@@ -92,6 +103,17 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
     if errors:
         raise ManifestError(render_report(problems, titles), len(errors))
     return Manifests(tuple(files), tuple(parsed), _build(parsed), warnings, digest.hexdigest())
+
+
+def _unusable(path: pathlib.Path) -> str | None:
+    """Why `path` cannot be read as manifests (missing, name too long, no permission)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "no such file or directory"
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    return None
 
 
 def _load_file(

@@ -56,54 +56,142 @@ class Document:
         return Position(1, 1)
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self._constructor = yaml.SafeLoader("")
+MAX_DEPTH = 64  # manifests nest about 6 deep; far beyond is an accident or an attack
+MAX_EXPANSION = 100_000  # values that aliases may add beyond the document's own
 
-    def document(self, index: int, root: yaml.Node) -> Document:
+
+class LimitError(yaml.MarkedYAMLError):
+    """A document that is too deep or whose aliases expand too far (refused while
+    composing, before it can cost memory or stack)."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+
+
+class _Composer:
+    """Builds values straight from the parser's events (no node graph), recording the
+    position of every value and key, with bounded depth and alias expansion.
+
+    Iterating events instead of composing nodes keeps the stack flat however deep the
+    text nests (libyaml's own composer recurses and crashes past ~100,000 levels).
+    """
+
+    def __init__(self, events: Iterator[Any]) -> None:  # PyYAML's events are untyped
+        self._events = events
+        self._resolver = yaml.SafeLoader("")
+        self._anchors: dict[str, tuple[Any, int]] = {}  # value, how many values it holds
+        self._open: set[str] = set()
+        self._nodes = 0
+        self._expanded = 0
+
+    def document(self, index: int) -> Document | None:
         doc = Document(index=index, value=None, values={}, keys={}, problems=[])
-        doc.value = self._node(root, (), doc)
+        self._anchors.clear()
+        first: Any = next(self._events)
+        empty = isinstance(first, yaml.ScalarEvent) and first.value == "" and not first.style
+        if empty and first.tag is None and first.anchor is None:  # `---` and nothing
+            next(self._events)  # DocumentEndEvent
+            return None
+        doc.value, _ = self._value(first, (), doc, 0)
+        next(self._events)  # DocumentEndEvent
         return doc
 
-    def _node(self, node: yaml.Node, path: Path, doc: Document) -> Any:
-        doc.values[path] = _pos(node.start_mark)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, doc)
-        if isinstance(node, yaml.SequenceNode):
-            return [self._node(item, (*path, i), doc) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+    def _value(self, event: Any, path: Path, doc: Document, depth: int) -> tuple[Any, int]:
+        """The value starting at `event`, and how many values it holds."""
+        doc.values[path] = _pos(event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event)
+        if depth >= MAX_DEPTH:
+            raise LimitError(
+                event.start_mark, f"nested deeper than {MAX_DEPTH} levels; flatten the document"
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._open.add(anchor)
+        value: Any
+        if isinstance(event, yaml.MappingStartEvent):
+            value, size = self._mapping(path, doc, depth)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            value, size = self._sequence(path, doc, depth)
+        else:
+            value, size = self._scalar(event), 1
+        self._nodes += 1
+        if anchor is not None:
+            self._open.discard(anchor)
+            self._anchors[anchor] = (value, size)
+        return value, size
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, doc: Document) -> dict[Any, Any]:
+    def _alias(self, event: Any) -> tuple[Any, int]:
+        name = event.anchor
+        if name in self._open:
+            raise LimitError(event.start_mark, f"recursive alias *{name}: it refers to itself")
+        if name not in self._anchors:
+            raise LimitError(event.start_mark, f"undefined alias *{name}")
+        value, size = self._anchors[name]
+        self._expanded += size
+        if self._expanded > max(MAX_EXPANSION, self._nodes):
+            raise LimitError(
+                event.start_mark,
+                f"aliases expand to more than {max(MAX_EXPANSION, self._nodes):,} values "
+                "(an alias bomb?); write the values out or use fewer aliases",
+            )
+        return value, size
+
+    def _sequence(self, path: Path, doc: Document, depth: int) -> tuple[list[Any], int]:
+        out: list[Any] = []
+        size = 1
+        while not isinstance(event := next(self._events), yaml.SequenceEndEvent):
+            value, count = self._value(event, (*path, len(out)), doc, depth + 1)
+            out.append(value)
+            size += count
+        return out, size
+
+    def _mapping(self, path: Path, doc: Document, depth: int) -> tuple[dict[Any, Any], int]:
         out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str | int | float | bool) or key is None:
+        size = 1
+        while not isinstance(key_event := next(self._events), yaml.MappingEndEvent):
+            key_mark = _pos(key_event.start_mark)
+            key, _ = self._value(key_event, (*path, "<key>"), doc, depth + 1)
+            value_event = next(self._events)
+            if not isinstance(key_event, yaml.ScalarEvent) or not isinstance(
+                key, str | int | float | bool
+            ):
                 doc.problems.append(
-                    SyntaxProblem(
-                        _pos(key_node.start_mark), path, "mapping keys must be plain strings"
-                    )
+                    SyntaxProblem(key_mark, path, "mapping keys must be plain strings")
                 )
+                self._value(value_event, (*path, "<value>"), doc, depth + 1)
                 continue
             key = str(key) if not isinstance(key, str) else key
             if key in out:
                 first = doc.keys[(*path, key)]
                 doc.problems.append(
                     SyntaxProblem(
-                        _pos(key_node.start_mark),
+                        key_mark,
                         (*path, key),
                         f"duplicate key '{key}' (first at line {first.line}): YAML would keep "
                         "only the last one; remove or merge one of them",
                     )
                 )
+                self._value(value_event, (*path, "<duplicate>"), doc, depth + 1)
                 continue
-            doc.keys[(*path, key)] = _pos(key_node.start_mark)
-            out[key] = self._node(value_node, (*path, key), doc)
-        return out
+            doc.keys[(*path, key)] = key_mark
+            out[key], count = self._value(value_event, (*path, key), doc, depth + 1)
+            size += count
+        doc.values.pop((*path, "<key>"), None)
+        doc.values.pop((*path, "<value>"), None)
+        doc.values.pop((*path, "<duplicate>"), None)
+        return out, size
 
-    def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag == _STR:  # most scalars: skip the generic constructor's bookkeeping
-            return node.value
-        return self._constructor.construct_object(node)
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self._resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
+        if tag == _STR:  # most scalars: skip the generic constructor's bookkeeping
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self._resolver.construct_object(node)
 
 
 def _pos(mark: Any) -> Position:
@@ -111,17 +199,17 @@ def _pos(mark: Any) -> Position:
 
 
 def parse(text: str) -> Iterator[Document]:
-    """Yield each document of `text`; raises yaml.MarkedYAMLError on a syntax error."""
-    builder = _Builder()
-    for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
-        if root is None or _is_empty(root):
-            continue
-        yield builder.document(index, root)
-
-
-def _is_empty(node: yaml.Node) -> bool:
-    """A document with nothing in it (`---` followed by nothing)."""
-    return isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style
+    """Yield each document of `text`; raises yaml.MarkedYAMLError on a syntax error, and
+    LimitError on a document too deep or with aliases that expand too far."""
+    events = yaml.parse(text, Loader=_Loader)
+    composer = _Composer(events)
+    index = 0
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            doc = composer.document(index)
+            index += 1
+            if doc is not None:
+                yield doc
 
 
 def syntax_error_position(exc: yaml.YAMLError) -> tuple[Position, str]:
@@ -129,6 +217,8 @@ def syntax_error_position(exc: yaml.YAMLError) -> tuple[Position, str]:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     position = _pos(mark) if mark is not None else Position(1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, LimitError):
+        return position, problem
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
     message = f"YAML syntax error: {problem}"
