@@ -65,6 +65,11 @@ class Transient(ApiError):
     """Worth retrying: 5xx, timeouts, connection failures."""
 
 
+class Malformed(Transient):
+    """A 2xx whose body is not the answer the operation expects (an HTML page from a
+    proxy, JSON cut short, a wrong type): the vendor's state is unknown, so it is retried."""
+
+
 class RateLimited(Transient):
     """429; `retry_after` seconds when the server said so."""
 

@@ -155,7 +155,8 @@ class Executor:
         params = refs.resolve(call.pathParams, self.refs)
         path = call.path.format(**params)
         body = refs.resolve(call.body, self.refs)
-        answer = await client.send(call.operation, call.method, path, params, body)
+        needs = tuple(call.produces.values())
+        answer = await client.send(call.operation, call.method, path, params, body, needs)
         for name, field in call.produces.items():
             self.refs[name] = answer[field]
 

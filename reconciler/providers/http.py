@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -21,7 +22,7 @@ import tenacity
 
 from reconciler import errors
 from reconciler.providers.ratelimit import Gate
-from reconciler.wire.endpoints import Endpoint, Lookup
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup
 
 Sleep = Callable[[float], Awaitable[None]]
 Recover = Callable[[], Awaitable[Any]]
@@ -82,6 +83,7 @@ class VendorClient:
 
     api = "vendor"
     endpoints: Mapping[str, Endpoint] = {}
+    answers: Mapping[str, Answer] = {}
 
     def __init__(self, base_url: str, wiring: Wiring) -> None:
         self.base_url = base_url.rstrip("/")
@@ -90,6 +92,10 @@ class VendorClient:
 
     async def auth_headers(self) -> dict[str, str]:
         return {}
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values never to show, even when a vendor echoes them back (tokens, passwords)."""
+        return ()
 
     async def reauthenticate(self, stale: Mapping[str, str]) -> None:
         """Called after a 401 answered the request sent with `stale` headers."""
@@ -117,10 +123,17 @@ class VendorClient:
             raise
 
     async def send(
-        self, operation: str, method: str, path: str, path_params: dict[str, Any], body: Any
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        path_params: dict[str, Any],
+        body: Any,
+        needs: tuple[str, ...] = (),
     ) -> Any:
         """One planned call: a create whose answer is lost is looked up before it is sent
-        again; a DELETE answered 404 was done already (by an attempt whose answer was lost)."""
+        again; a DELETE answered 404 was done already (by an attempt whose answer was lost).
+        An answer without the fields in `needs` (the ids later calls use) is malformed."""
         lookup = self.lookup(operation, path_params, body)
         recover = None
         if lookup is not None:
@@ -133,7 +146,10 @@ class VendorClient:
                     return None
 
         try:
-            return await self.call(operation, method, path, json_body=body, recover=recover)
+            expect = Answer("object", needs) if needs else None
+            return await self.call(
+                operation, method, path, json_body=body, recover=recover, expect=expect
+            )
         except errors.NotFound:
             if method == "DELETE":
                 return None
@@ -153,6 +169,7 @@ class VendorClient:
         authenticate: bool = True,
         base_url: str | None = None,
         recover: Recover | None = None,
+        expect: Answer | None = None,
     ) -> Any:
         """Send one request, retrying transient failures; return its parsed answer.
 
@@ -178,6 +195,7 @@ class VendorClient:
                         content=content,
                         params=params,
                         authenticate=authenticate,
+                        expect=expect,
                     )
                 except errors.ApiError as exc:
                     failure = exc
@@ -196,13 +214,14 @@ class VendorClient:
         content: str | None = None,
         params: Mapping[str, Any] | None = None,
         authenticate: bool = True,
+        expect: Answer | None = None,
     ) -> Any:
         """One attempt (no retry); with `authenticate`, one re-authentication on a 401."""
         for first in (True, False):
             sent = {**(headers or {}), **(await self.auth_headers() if authenticate else {})}
             try:
                 return await self._send(
-                    operation, method, url, sent, json_body, data, content, params
+                    operation, method, url, sent, json_body, data, content, params, expect
                 )
             except errors.Unauthorized:
                 if not (authenticate and first):
@@ -220,6 +239,7 @@ class VendorClient:
         data: Mapping[str, str] | None,
         content: str | None,
         params: Mapping[str, Any] | None,
+        expect: Answer | None = None,
     ) -> Any:
         async with self.wiring.gate:
             self.calls += 1
@@ -242,22 +262,70 @@ class VendorClient:
         else:
             self.wiring.gate.accepted()
         if response.status_code >= 400:
-            raise translate(self.api, operation, response)
-        return parse(response)
+            raise translate(self.api, operation, response, self.secrets())
+        return self._parsed(operation, response, expect)
+
+    def _parsed(
+        self, operation: str, response: httpx.Response, expect: Answer | None = None
+    ) -> Any:
+        """The answer's value; a malformed one is a Malformed error (retried) naming the
+        operation, status, content type and the first bytes of the body, secrets masked."""
+        expected = expect or self.answers.get(operation)
+        why: str | None
+        try:
+            value = parse(response, json_expected=expected is not None)
+        except ValueError:
+            why = "not JSON"
+        else:
+            why = expected.problem(value) if expected else None
+            if why is None:
+                return value
+        content_type = response.headers.get("content-type") or "no content type"
+        head = redact(response.content[:80].decode("utf-8", "replace"), self.secrets())
+        raise errors.Malformed(
+            self.api,
+            operation,
+            f"malformed answer, {why} ({content_type}, {len(response.content)} bytes): "
+            f"{' '.join(head.split())!r}",
+            status=response.status_code,
+        )
 
 
-def parse(response: httpx.Response) -> Any:
+def parse(response: httpx.Response, *, json_expected: bool = False) -> Any:
+    """The body as JSON when it says so (or the operation needs JSON), else as text;
+    ValueError when JSON does not decode (cut short, or an HTML page)."""
     if not response.content:
         return None
-    if "json" in response.headers.get("content-type", ""):
-        return response.json()
+    if json_expected or "json" in response.headers.get("content-type", ""):
+        return json.loads(
+            response.content
+        )  # JSONDecodeError and UnicodeDecodeError are ValueErrors
     return response.text
 
 
-def translate(api: str, operation: str, response: httpx.Response) -> errors.ApiError:
-    """A vendor error answer as our exception, with its message, JSON or not."""
+_SECRET_PARAM = re.compile(
+    r"(?i)\b((?:authorization|token|password|secret)[\"']?\s*[=:]\s*[\"']?|bearer\s+)"
+    r"[^\s&\"',;<]+"
+)
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with every known secret, and whatever follows a token-ish name, masked."""
+    text = _SECRET_PARAM.sub(r"\1***", text)
+    for secret in secrets:
+        if len(secret) >= 6:  # a shorter one would mask ordinary words (test configs)
+            text = text.replace(secret, "***")
+    return text
+
+
+def translate(
+    api: str, operation: str, response: httpx.Response, secrets: tuple[str, ...] = ()
+) -> errors.ApiError:
+    """A vendor error answer as our exception, with its message (secrets masked), JSON
+    or not."""
     status = response.status_code
-    message, code = _message(response)
+    text, code = _message(response)
+    message = redact(text, secrets)
     kwargs: dict[str, Any] = {"status": status, "code": code}
     if status == 429:
         return errors.RateLimited(

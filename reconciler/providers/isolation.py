@@ -22,6 +22,14 @@ async def isolated(enterprise: str, work: Awaitable[T]) -> T | Problem:
         return Problem(kind="conflict", enterprise=enterprise, message=str(exc))
     except errors.ApiError as exc:
         return problem(enterprise, exc)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # An answer of the right type whose contents are not what the contract says.
+        return Problem(
+            kind="read",
+            enterprise=enterprise,
+            message=f"cannot read it: an answer is not what the API contract describes "
+            f"({type(exc).__name__}: {str(exc)[:120]})",
+        )
 
 
 def problem(enterprise: str, exc: errors.ApiError) -> Problem:

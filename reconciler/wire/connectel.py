@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from reconciler.wire.endpoints import Answer
+
 BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -61,6 +63,12 @@ def message_problem(message: str) -> str | None:
         return f"the message has {len(message)} characters; Connectel takes at most {MAX_MESSAGE}"
     return None
 
+
+ANSWERS: dict[str, Answer] = {
+    "send": Answer("object", ("bulkid",)),
+    "delivery": Answer("object"),
+    "inbox": Answer("list"),
+}
 
 FINAL = frozenset({1, 2, 5, 8, 9})  # statusInt values after which nothing changes
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from reconciler.model import kinds, live
 from reconciler.wire import matching, numbers
-from reconciler.wire.endpoints import Endpoint, Lookup, resolve
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup, resolve
 
 API = "connecttoteams"
 UPDATED_BY = -1  # the documented samples send a user id or -1; we act as the API client
@@ -36,6 +36,18 @@ ENDPOINTS: dict[str, Endpoint] = {
     "listGroups": Endpoint("POST", "/sms/getSMSGroups/{enterpriseId}", False),
     "sync": Endpoint("POST", "/enterprise/syncUnifiedApp/{enterpriseId}", False),
     "phoneNumbers": Endpoint("POST", "/enterprise/getPhoneNumbers/{enterpriseId}", False),
+}
+
+# What each operation's answer must be (those not named may answer anything, or nothing).
+ANSWERS: dict[str, Answer] = {
+    "token": Answer("object", ("access_token",)),
+    "authenticatedUser": Answer("object", ("resellerId",)),
+    "newEnterprise": Answer("object", ("enterpriseId",)),
+    "listEnterprises": Answer("object"),
+    "smsConfig": Answer("object"),
+    "listUsers": Answer("list"),
+    "listGroups": Answer("list"),
+    "phoneNumbers": Answer("list"),
 }
 
 # The four reads that make up one enterprise, in the order `enterprise()` takes them.

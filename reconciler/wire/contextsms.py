@@ -14,7 +14,7 @@ from typing import Any
 
 from reconciler.model import kinds, live
 from reconciler.wire import matching
-from reconciler.wire.endpoints import Endpoint, Lookup
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup
 
 API = "contextsms"
 
@@ -30,6 +30,18 @@ ENDPOINTS: dict[str, Endpoint] = {
     "editMapping": Endpoint("PUT", "/mapping/{mappingId}", True),
     "deleteMapping": Endpoint("DELETE", "/mapping/{mappingId}", True),
     "checkPayment": Endpoint("POST", "/stripe/check-payment", True),
+}
+
+ANSWERS: dict[str, Answer] = {
+    "login": Answer("object", ("accessToken",)),
+    "refresh": Answer("object", ("accessToken",)),
+    "newEnterprise": Answer("object", ("enterpriseId",)),
+    "getEnterprise": Answer("object"),
+    "listEnterprises": Answer("list"),
+    "addMapping": Answer("object", ("numberToMessageAppMapId",)),
+    "listMappings": Answer("list"),
+    "cspMappings": Answer("list"),
+    "checkPayment": Answer("object"),
 }
 
 

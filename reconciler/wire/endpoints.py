@@ -11,7 +11,7 @@ import dataclasses
 import re
 import string
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from reconciler.errors import ConfigError
 
@@ -65,3 +65,29 @@ class Lookup:
     operation: str
     params: Mapping[str, Any]
     pick: Callable[[Any], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """What a 2xx answer of an operation must be for us to use it: a JSON object holding
+    `needs`, or a JSON list. Anything else (an HTML page from a proxy, a body cut short,
+    a wrong type) is a malformed answer: transient, retried."""
+
+    kind: Literal["object", "list"]
+    needs: tuple[str, ...] = ()
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` is not such an answer, or None."""
+        if self.kind == "list":
+            return None if isinstance(value, list) else f"expected a JSON list, got {_kind(value)}"
+        if not isinstance(value, dict):
+            return f"expected a JSON object, got {_kind(value)}"
+        missing = [k for k in self.needs if value.get(k) is None]
+        return f"no {', '.join(missing)} in it" if missing else None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "an empty body"
+    names: dict[type, str] = {dict: "an object", list: "a list", str: "text"}
+    return names.get(type(value), type(value).__name__)

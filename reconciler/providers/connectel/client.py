@@ -24,8 +24,12 @@ class ConnectelClient(http.VendorClient):
         if not settings.token:
             raise errors.ConfigError("providers.connectel needs a token in reconciler.yaml")
         self._token = settings.token
+        self.answers = wire.ANSWERS
         # The sandbox's admin routes (for the inbox check), when the gateway is the sandbox.
         self._sandbox = sandbox_url.rstrip("/") if sandbox_url else None
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self._token,)
 
     async def send_bulk(self, sender: str, recipients: dict[str, str], message: str) -> Any:
         """One bulk request; `recipients` maps a key to digits without '+'. Never retried:

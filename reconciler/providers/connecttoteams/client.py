@@ -35,6 +35,7 @@ class ConnecttoTeamsClient(http.VendorClient):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(base_url, wiring)
+        self.answers = wire.ANSWERS
         self.settings = settings
         self.endpoints = endpoints
         self._clock = clock
@@ -48,6 +49,11 @@ class ConnecttoTeamsClient(http.VendorClient):
 
     def lookup(self, operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
         return wire.lookup(operation, path_params, body)
+
+    def secrets(self) -> tuple[str, ...]:
+        s = self.settings
+        found = (self._token, self._refresh, s.password, getattr(s, "clientSecret", None))
+        return tuple(x for x in found if x)
 
     def _fresh(self) -> bool:
         return self._token is not None and self._clock() < self._expires - REFRESH_MARGIN

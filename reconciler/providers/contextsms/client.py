@@ -32,6 +32,7 @@ class ContextSmsClient(http.VendorClient):
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(base_url, wiring)
+        self.answers = wire.ANSWERS
         self.settings = settings
         self.auth_url = (auth_url or base_url).rstrip("/")
         self._clock = clock
@@ -43,6 +44,11 @@ class ContextSmsClient(http.VendorClient):
 
     def lookup(self, operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
         return wire.lookup(operation, path_params, body)
+
+    def secrets(self) -> tuple[str, ...]:
+        s = self.settings
+        found = (self._token, self._refresh, s.password, getattr(s, "clientSecret", None))
+        return tuple(x for x in found if x)
 
     def empty_when_not_found(self, operation: str) -> bool:
         return operation in wire.EMPTY_WHEN_NOT_FOUND

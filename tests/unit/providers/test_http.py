@@ -413,3 +413,103 @@ def test_a_throttled_create_is_not_looked_up_and_429s_are_waited_for_longer() ->
     assert run(client.send("group", "POST", "/sms/createSMSGroup", {}, body)) == {"groupId": 9}
     assert paths == ["/sms/createSMSGroup"] * 4  # no look-up: a 429 made nothing
     assert recorder.sleeps == [1, 1, 1]
+
+
+MALFORMED = {
+    "an HTML page": (
+        httpx.Response(
+            200,
+            headers={"content-type": "text/html"},
+            content=b"<html><body>Gateway error; token=t-secret-token</body></html>",
+        ),
+        "ConnecttoTeams listUsers: 200: malformed answer, not JSON (text/html, 61 bytes): "
+        "'<html><body>Gateway error; token=***</body></html>'",
+    ),
+    "JSON cut short": (
+        httpx.Response(
+            200, headers={"content-type": "application/json"}, content=b'[{"userId": "a@x.c'
+        ),
+        "ConnecttoTeams listUsers: 200: malformed answer, not JSON (application/json, 18 "
+        'bytes): \'[{"userId": "a@x.c\'',
+    ),
+    "the wrong type": (
+        httpx.Response(200, json={"data": []}),
+        "ConnecttoTeams listUsers: 200: malformed answer, expected a JSON list, got an object "
+        "(application/json, 11 bytes): '{\"data\":[]}'",
+    ),
+    "an empty body": (
+        httpx.Response(200),
+        "ConnecttoTeams listUsers: 200: malformed answer, expected a JSON list, got an empty "
+        "body (no content type, 0 bytes): ''",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_a_malformed_answer_is_retried_then_named_without_secrets(case: str) -> None:
+    answer, message = MALFORMED[case]
+    attempts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t-secret-token")
+        attempts.append(request.url.path)
+        return answer
+
+    recorder = Recorder()
+    with pytest.raises(errors.Malformed) as info:
+        run(c2t_client(handler, recorder, attempts=3).op("listUsers", enterpriseId=78))
+    assert str(info.value) == message
+    assert "t-secret-token" not in str(info.value)
+    assert len(attempts) == 3 and len(recorder.sleeps) == 2  # transient: retried
+
+
+def test_a_malformed_answer_then_a_good_one_succeeds() -> None:
+    answers = iter(
+        [
+            httpx.Response(200, headers={"content-type": "text/html"}, content=b"<html/>"),
+            httpx.Response(200, json=[{"userId": "a@x.com"}]),
+        ]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        return next(answers)
+
+    answer = run(c2t_client(handler, Recorder()).op("listUsers", enterpriseId=78))
+    assert answer == [{"userId": "a@x.com"}]
+
+
+def test_a_create_answer_without_the_id_later_calls_need_is_malformed() -> None:
+    posts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        if request.url.path == "/sms/createSMSGroup":
+            posts.append(request.content.decode())
+            if len(posts) == 1:
+                return httpx.Response(200, json={"groupName": "Front Desk"})
+            raise AssertionError("sent twice")
+        return httpx.Response(200, json=[{"groupId": 9, "groupName": "Front Desk"}])
+
+    body = {"groupId": -1, "groupName": "Front Desk", "enterpriseId": 78}
+    client = c2t_client(handler, Recorder())
+    answer = run(client.send("group", "POST", "/sms/createSMSGroup", {}, body, ("groupId",)))
+    # The first answer lacked groupId: unknown outcome, so it was looked up, not re-sent.
+    assert answer == {"groupId": 9, "groupName": "Front Desk"}
+    assert len(posts) == 1
+
+
+def test_error_answers_never_carry_a_secret() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t-secret-token")
+        return httpx.Response(400, text="bad request from s3cret-holder: Bearer t-secret-token")
+
+    with pytest.raises(errors.Permanent) as info:
+        run(c2t_client(handler, Recorder()).op("listUsers", enterpriseId=78))
+    assert str(info.value) == (
+        "ConnecttoTeams listUsers: 400: bad request from ***-holder: Bearer ***"
+    )
