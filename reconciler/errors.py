@@ -65,6 +65,10 @@ class Transient(ApiError):
     """Worth retrying: 5xx, timeouts, connection failures."""
 
 
+class Unreachable(Transient):
+    """The connection could not be made: the vendor never saw the request."""
+
+
 class Malformed(Transient):
     """A 2xx whose body is not the answer the operation expects (an HTML page from a
     proxy, JSON cut short, a wrong type): the vendor's state is unknown, so it is retried."""

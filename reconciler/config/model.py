@@ -59,10 +59,19 @@ class RetrySettings(Frozen):
     initialBackoff: Annotated[float, Field(ge=0, le=60)] = 0.5
     maxBackoff: Annotated[float, Field(ge=0, le=600)] = 20.0
     deadline: Annotated[float, Field(gt=0, le=3600, description="seconds per call")] = 120.0
+    lookupWindow: Annotated[float, Field(ge=0, le=3600)] = Field(
+        default=60.0,
+        description="seconds during which a create whose answer never came (a timeout, a "
+        "dropped connection, a gateway's 502/504, a malformed answer) is looked up by name, "
+        "with backoff, before it is sent again: a vendor may commit it late",
+    )
 
 
 class ApplySettings(Frozen):
     parallelism: Annotated[StrictInt, Field(ge=1, le=256)] = 8
+    timeout: Annotated[float, Field(gt=0, le=600)] = Field(
+        default=30.0, description="seconds to wait for one answer before the call is retried"
+    )
     rateLimit: RateLimit = Field(default_factory=RateLimit)
     retry: RetrySettings = Field(default_factory=RetrySettings)
 

@@ -35,6 +35,7 @@ class RetryPolicy:
     deadline: float = 120.0  # seconds, across all attempts of one call
     initial: float = 0.5
     maximum: float = 20.0
+    lookup_window: float = 60.0  # seconds a create with no answer is looked for (late commits)
 
     def retrying(self, sleep: Sleep) -> tenacity.AsyncRetrying:
         return tenacity.AsyncRetrying(
@@ -181,7 +182,7 @@ class VendorClient:
             with attempt:
                 # A 429 was refused before the vendor acted: nothing to look up then.
                 if recover is not None and failure and not isinstance(failure, errors.RateLimited):
-                    found = await recover()
+                    found = await self._recover(recover, failure)
                     if found is not None:
                         return found
                 try:
@@ -201,6 +202,22 @@ class VendorClient:
                     failure = exc
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _recover(self, recover: Recover, failure: errors.ApiError) -> Any:
+        """What the failed create made, if anything. When no answer came at all (the
+        vendor may still be working on it and commit late), it is looked for again with
+        backoff over the lookup window before the create may be sent again."""
+        policy = self.wiring.retry
+        window = policy.lookup_window if unanswered(failure) else 0.0
+        waited, pause = 0.0, max(policy.initial, 0.1)
+        while True:
+            found = await recover()
+            if found is not None or waited >= window:
+                return found
+            step = min(pause, window - waited)
+            await self.wiring.sleep(step)
+            waited += step
+            pause = min(pause * 2, policy.maximum)
 
     async def request(
         self,
@@ -253,6 +270,8 @@ class VendorClient:
                     content=content,
                     params=params,
                 )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing was sent
+                raise errors.Unreachable(self.api, operation, unreachable(url, exc)) from None
             except httpx.TimeoutException:
                 raise errors.Transient(self.api, operation, "timed out") from None
             except httpx.TransportError as exc:
@@ -289,6 +308,25 @@ class VendorClient:
             f"{' '.join(head.split())!r}",
             status=response.status_code,
         )
+
+
+def unreachable(url: str, exc: Exception) -> str:
+    """Why `url` could not be reached, and for a loopback URL the likely fix."""
+    origin = httpx.URL(url).copy_with(path="/", query=None)
+    message = f"cannot connect to {str(origin).rstrip('/')} ({exc or type(exc).__name__})"
+    if origin.host in ("127.0.0.1", "localhost", "::1"):
+        message += "; is the sandbox running? Start it with `reconciler sandbox serve`"
+    return message
+
+
+def unanswered(failure: errors.ApiError) -> bool:
+    """Whether the vendor may still be acting on the request: no answer came (a timeout,
+    a dropped connection), a gateway gave up on it (502, 504), or the answer was garbled."""
+    if isinstance(failure, errors.Malformed):
+        return True
+    if not isinstance(failure, errors.Transient) or isinstance(failure, errors.Unreachable):
+        return False
+    return failure.status in (None, 502, 504)
 
 
 def parse(response: httpx.Response, *, json_expected: bool = False) -> Any:

@@ -31,7 +31,6 @@ SANDBOX_PATHS = {
     "contextsms": "/contextsms/api/v2",
     "connectel": "/connectel/api/v2",
 }
-TIMEOUT = 30.0
 
 
 def uses_sandbox(config: Config) -> bool:
@@ -51,7 +50,7 @@ def endpoints(config: Config) -> dict[str, Any]:
 
 def retry_policy(config: Config) -> http.RetryPolicy:
     r = config.settings.apply.retry
-    return http.RetryPolicy(r.attempts, r.deadline, r.initialBackoff, r.maxBackoff)
+    return http.RetryPolicy(r.attempts, r.deadline, r.initialBackoff, r.maxBackoff, r.lookupWindow)
 
 
 class Session:
@@ -79,7 +78,7 @@ class Session:
         self.http = httpx.AsyncClient(
             transport=transport,
             mounts=mounts,
-            timeout=TIMEOUT,
+            timeout=config.settings.apply.timeout,
             limits=httpx.Limits(max_connections=width, max_keepalive_connections=width),
         )
         self.has_sandbox = sandbox_app is not None

@@ -1,5 +1,5 @@
 """Fault injection per route pattern: latency (and a heavy tail of slow calls), errors, 429s,
-token expiry, lost responses.
+token expiry, lost responses, late commits.
 
 `PUT /_sandbox/faults` replaces the rules; each request to a vendor route takes the
 first rule whose glob matches its full path.
@@ -30,6 +30,11 @@ class FaultRule(BaseModel):
     errorStatus: Literal[500, 502, 503, 504] = 503
     rateLimitPerSecond: Annotated[float, Field(gt=0, le=100000)] | None = None
     dropAfterCommitRate: Rate = 0
+    commitDelayMs: Annotated[float, Field(ge=0, le=600000)] = Field(
+        default=0,
+        description="run the handler (commit) this late and answer then, whether or not the "
+        "client is still waiting: a vendor that commits after the client's timeout",
+    )
     expireTokens: bool = False
 
 

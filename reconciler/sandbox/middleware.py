@@ -1,14 +1,17 @@
 """ASGI middleware around the vendor routes: fault injection and the request log.
 
-Pure ASGI (not BaseHTTPMiddleware) so that the body can be read for the log and a
-response can be swallowed after the handler committed (`dropAfterCommitRate`).
+Pure ASGI (not BaseHTTPMiddleware) so that the body can be read for the log, a response
+can be swallowed after the handler committed (`dropAfterCommitRate`), and a handler can
+commit late whatever the client does (`commitDelayMs`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -74,6 +77,7 @@ class SandboxMiddleware:
     def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
         self.app = app
         self.sandbox = sandbox
+        self._late_commits: set[asyncio.Task[None]] = set()  # kept alive until they commit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or api_of(scope["path"]) is None:
@@ -87,12 +91,20 @@ class SandboxMiddleware:
                 chunks.append(message.get("body", b""))
             return message
 
-        status = await self._handle(scope, recording_receive, send)
-        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
-        body = parse_body(b"".join(chunks), headers.get("content-type", ""))
-        self._log(scope, status, mask(body))
+        def log(status: int) -> None:
+            headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+            body = parse_body(b"".join(chunks), headers.get("content-type", ""))
+            self._log(scope, status, mask(body))
 
-    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> int:
+        status = await self._handle(scope, recording_receive, send, log)
+        if status is not None:
+            log(status)
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, log: Callable[[int], None]
+    ) -> int | None:
+        """Answer the request, with its route's faults; its status, or None when it is
+        logged later (a late commit logs itself when it commits)."""
         sandbox = self.sandbox
         active = sandbox.faults.match(scope["path"])
         if active is None:
@@ -117,6 +129,9 @@ class SandboxMiddleware:
         if rule.errorRate and sandbox.rng.random() < rule.errorRate:
             await _answer(send, rule.errorStatus, _server_error(scope, sandbox))
             return rule.errorStatus
+        if rule.commitDelayMs:
+            await self._late(scope, receive, send, rule.commitDelayMs / 1000, log)
+            return None
         if rule.dropAfterCommitRate and sandbox.rng.random() < rule.dropAfterCommitRate:
 
             async def swallow(message: Message) -> None:
@@ -126,6 +141,41 @@ class SandboxMiddleware:
             await _answer(send, 503, None)
             return 503
         return await _run(self.app, scope, receive, send)
+
+    async def _late(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        delay: float,
+        log: Callable[[int], None],
+    ) -> None:
+        """Take the whole request now, commit it `delay` seconds later in a task of its own
+        (a client that gave up does not stop it), then answer if anyone still listens."""
+        request = await receive()
+        while request.get("more_body"):
+            more = await receive()
+            request = {**request, "body": request.get("body", b"") + more.get("body", b"")}
+            request["more_body"] = more.get("more_body", False)
+        replayed = [request]
+        messages: list[Message] = []
+
+        async def replay() -> Message:
+            return replayed.pop() if replayed else {"type": "http.disconnect"}
+
+        async def hold(message: Message) -> None:
+            messages.append(message)
+
+        async def commit() -> None:
+            await self.sandbox.clock.sleep(delay)
+            log(await _run(self.app, scope, replay, hold))
+
+        task = asyncio.get_running_loop().create_task(commit())
+        self._late_commits.add(task)
+        task.add_done_callback(self._late_commits.discard)
+        await asyncio.shield(task)
+        for message in messages:
+            await send(message)
 
     def _log(self, scope: Scope, status: int, body: Any) -> None:
         entry = (api_of(scope["path"]), scope["method"], scope["path"], status, json.dumps(body))

@@ -513,3 +513,94 @@ def test_error_answers_never_carry_a_secret() -> None:
     assert str(info.value) == (
         "ConnecttoTeams listUsers: 400: bad request from ***-holder: Bearer ***"
     )
+
+
+def late_commit_handler(posts: list[str], lands_after_lookups: int, failure: Any) -> Handler:
+    """A create whose answer never comes (`failure`), and whose row appears in the listing
+    only after `lands_after_lookups` look-ups (a vendor that commits late)."""
+    lookups: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        if request.url.path == "/sms/createSMSGroup":
+            posts.append(request.content.decode())
+            if len(posts) == 1:
+                if isinstance(failure, httpx.Response):
+                    return failure
+                raise failure
+            return httpx.Response(200, json={"groupId": 10, "groupName": "Front Desk"})
+        lookups.append(1)
+        if len(lookups) > lands_after_lookups:
+            return httpx.Response(200, json=[{"groupId": 9, "groupName": "Front Desk"}])
+        return httpx.Response(200, json=[])
+
+    return handler
+
+
+BODY = {"groupId": -1, "groupName": "Front Desk", "enterpriseId": 78}
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ReadTimeout("late"), httpx.RemoteProtocolError("reset"), httpx.Response(504)],
+    ids=["timeout", "connection dropped", "gateway timeout"],
+)
+def test_an_unanswered_create_is_looked_for_over_the_window_before_it_is_sent_again(
+    failure: Any,
+) -> None:
+    posts: list[str] = []
+    recorder = Recorder()
+    client = c2t_client(
+        late_commit_handler(posts, 3, failure), recorder, initial=0.5, lookup_window=30
+    )
+    answer = run(client.send("group", "POST", "/sms/createSMSGroup", {}, BODY, ("groupId",)))
+    assert answer == {"groupId": 9, "groupName": "Front Desk"}
+    assert len(posts) == 1
+    # the retry's backoff, then three look-ups that found nothing, 0.5 s, 1 s, 2 s apart
+    assert recorder.sleeps[1:] == [0.5, 1.0, 2.0]
+
+
+def test_after_the_window_the_create_is_sent_again() -> None:
+    posts: list[str] = []
+    recorder = Recorder()
+    client = c2t_client(
+        late_commit_handler(posts, 99, httpx.ReadTimeout("late")),
+        recorder,
+        initial=0.5,
+        lookup_window=3,
+    )
+    answer = run(client.send("group", "POST", "/sms/createSMSGroup", {}, BODY, ("groupId",)))
+    assert answer == {"groupId": 10, "groupName": "Front Desk"}
+    assert len(posts) == 2
+    assert recorder.sleeps[1:] == [0.5, 1.0, 1.5]  # the window is 3 s in all
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.Response(503), httpx.ConnectError("refused")],
+    ids=["answered 503", "never connected"],
+)
+def test_a_create_the_vendor_answered_or_never_saw_is_looked_up_once(failure: Any) -> None:
+    posts: list[str] = []
+    recorder = Recorder()
+    client = c2t_client(late_commit_handler(posts, 99, failure), recorder, lookup_window=30)
+    answer = run(client.send("group", "POST", "/sms/createSMSGroup", {}, BODY, ("groupId",)))
+    assert answer == {"groupId": 10, "groupName": "Front Desk"}
+    assert len(posts) == 2 and len(recorder.sleeps) == 1  # only the retry's own backoff
+
+
+def test_an_unreachable_loopback_url_suggests_the_sandbox() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    settings = ContextSmsProvider(url="http://127.0.0.1:9/api", username="u", password="p")
+    client = ContextSmsClient(
+        settings, "http://127.0.0.1:9/api", wiring(handler, Recorder(), attempts=2)
+    )
+    with pytest.raises(errors.Unreachable) as info:
+        run(client.op("listEnterprises", cspId="CSP0000003"))
+    assert str(info.value) == (
+        "ContextSMS login: cannot connect to http://127.0.0.1:9 ([Errno 111] Connection "
+        "refused); is the sandbox running? Start it with `reconciler sandbox serve`"
+    )
