@@ -28,14 +28,32 @@ class Event:
 
 
 @dataclasses.dataclass(frozen=True)
+class Verification:
+    """What a re-read after the calls found: the enterprises checked, the changes that
+    still remain (`action change-id`) and what could not be planned there (twins, say)."""
+
+    checked: tuple[str, ...]
+    unconverged: tuple[str, ...] = ()  # enterprises with changes left or problems
+    remaining: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # "enterprise: message"
+    calls: int = 0
+
+    @property
+    def converged(self) -> bool:
+        return not self.unconverged
+
+
+@dataclasses.dataclass(frozen=True)
 class Report:
     outcomes: tuple[Outcome, ...]
     calls: int
     throttled: dict[str, int] = dataclasses.field(default_factory=dict)  # API -> 429s
+    verification: Verification | None = None  # None: not verified (--no-verify, no change)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def ok(self) -> bool:
-        return all(o.status == "applied" for o in self.outcomes)
+        converged = self.verification is None or self.verification.converged
+        return converged and all(o.status == "applied" for o in self.outcomes)

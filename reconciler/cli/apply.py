@@ -25,6 +25,11 @@ from reconciler.render import text
 @click.option("--force", is_flag=True, help="Apply even over policy.maxChangePercent.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line on stdout.")
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="Do not re-read and plan again after the calls (apply then cannot prove it converged).",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -36,6 +41,7 @@ def command(
     force: bool,
     yes: bool,
     as_json: bool,
+    no_verify: bool,
 ) -> int:
     """Make the live platforms match the manifests (or apply a saved plan.json)."""
     old = saved.load(paths)
@@ -55,5 +61,5 @@ def command(
             with progress.Reporter(
                 len(plan.changes), as_json=as_json, color=options.color(ctx, "stderr")
             ) as reporter:
-                report = run.apply(plan, reporter)
+                report = run.apply(plan, reporter, verify_in=None if no_verify else ws)
     return progress.finish(report, plan, as_json=as_json)

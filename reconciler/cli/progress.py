@@ -89,6 +89,9 @@ def finish(report: Report, plan: Plan, *, as_json: bool) -> int:
     elif plan.changes or plan.failed:
         for line in render.details(report, plan):
             click.echo(line, err=True)
+        checked = render.verified(report)
+        if checked:
+            click.echo(checked)
         click.echo(render.summary(report, plan))
     if report.ok and not plan.failed:
         return exitcodes.OK

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from reconciler.apply import executor, lock
-from reconciler.apply.outcome import Report
+from reconciler.apply.outcome import Report, Verification
 from reconciler.config.loader import Config
 from reconciler.engine.workspace import Workspace
 from reconciler.model import live, state
@@ -114,15 +114,18 @@ class Run:
         """Live state of the enterprises in `desired`; failed reads are in `failed`."""
         return self.do(lambda: read.read(self.session, desired))
 
-    def plan(self, workspace: Workspace, *, force: bool = False) -> Planned:
-        """Read, then plan; every enterprise's problems are on its part of the plan."""
-        found = self.read(workspace.desired)
-        settings = planner.Settings(
+    def _settings(self, workspace: Workspace, force: bool) -> planner.Settings:
+        return planner.Settings(
             endpoints=session.endpoints(self.config),
             force=force,
             manifest_digest=workspace.manifests.digest,
             paths=tuple(str(p) for p in workspace.paths) or (".",),
         )
+
+    def plan(self, workspace: Workspace, *, force: bool = False) -> Planned:
+        """Read, then plan; every enterprise's problems are on its part of the plan."""
+        found = self.read(workspace.desired)
+        settings = self._settings(workspace, force)
         made = planner.plan(workspace.desired, found, settings)
         emails = planner.needs_payment(made, workspace.desired)
         if emails:
@@ -130,10 +133,36 @@ class Run:
             made = planner.with_payments(made, paid, workspace.desired, settings)
         return Planned(made, found)
 
-    def apply(self, plan: Plan, on_event: OnEvent) -> Report:
-        """Apply the plan's changes (those of the enterprises that did not fail)."""
-        return self.do(
+    def apply(self, plan: Plan, on_event: OnEvent, *, verify_in: Workspace | None = None) -> Report:
+        """Apply the plan's changes (those of the enterprises that did not fail); with
+        `verify_in`, then re-read the enterprises it touched and plan them again."""
+        report = self.do(
             lambda: executor.execute(
                 plan, self.session, parallelism=self.parallelism, on_event=on_event
             )
+        )
+        if verify_in is None or not plan.changes:
+            return report
+        throttled = self.session.throttled
+        checked = self.verify(verify_in, plan)
+        after = {  # the re-read's 429s count too: the vendor throttled this run
+            api: report.throttled.get(api, 0) + count - throttled.get(api, 0)
+            for api, count in self.session.throttled.items()
+        }
+        after = {api: count for api, count in after.items() if count}
+        return dataclasses.replace(report, verification=checked, throttled=after)
+
+    def verify(self, workspace: Workspace, plan: Plan) -> Verification:
+        """Whether the enterprises `plan` changed now plan nothing: what remains, by name."""
+        touched = sorted({c.enterprise for c in plan.changes})
+        wanted = workspace.desired.enterprises
+        desired = state.State.model_construct(enterprises={n: wanted[n] for n in touched})
+        before = self.session.calls
+        again = planner.plan(desired, self.read(desired), self._settings(workspace, True))
+        return Verification(
+            checked=tuple(touched),
+            unconverged=tuple(e.name for e in again.enterprises if e.changes or e.problems),
+            remaining=tuple(f"{c.action} {c.id}" for c in again.changes),
+            problems=tuple(f"{p.enterprise}: {p.message}" for p in again.problems),
+            calls=self.session.calls - before,
         )

@@ -15,11 +15,27 @@ def summary(report: Report, plan: Plan) -> str:
         f"Apply {word}: {applied} applied, {failed} failed, {skipped} skipped "
         f"({report.calls} API calls)"
     )
+    check = report.verification
+    if check is not None and not check.converged:
+        line += f"; not converged: {', '.join(check.unconverged)}"
     if plan.failed:
         names = ", ".join(e.name for e in plan.failed)
         noun = "enterprise" if len(plan.failed) == 1 else "enterprises"
         line += f"; {len(plan.failed)} {noun} not applied: {names}"
     return line + "."
+
+
+def verified(report: Report) -> str | None:
+    """The line that says the re-read after the calls planned nothing."""
+    check = report.verification
+    if check is None or not check.converged:
+        return None
+    count = len(check.checked)
+    noun = "enterprise" if count == 1 else "enterprises"
+    return (
+        f"Verified: a re-read of the {count} changed {noun} plans no changes "
+        f"({check.calls} API calls)."
+    )
 
 
 def details(report: Report, plan: Plan) -> list[str]:
@@ -29,6 +45,9 @@ def details(report: Report, plan: Plan) -> list[str]:
         f"  {o.status}: {o.change_id}: {o.reason}" for o in report.outcomes if o.status != "applied"
     ]
     lines += [f"  not applied: {p.enterprise}: {p.message}" for p in plan.problems]
+    if report.verification is not None:
+        lines += [f"  remains after apply: {r}" for r in report.verification.remaining]
+        lines += [f"  cannot be planned after apply: {p}" for p in report.verification.problems]
     lines += [
         f"  throttled: {api} answered 429 to {count} request{'s' if count != 1 else ''}; "
         "the request rate backed off and recovered (the requests were retried)"
@@ -50,6 +69,21 @@ def as_json(report: Report, plan: Plan) -> str:
                 {"enterprise": p.enterprise, "kind": p.kind, "message": p.message}
                 for p in plan.problems
             ],
+            "verified": _verified(report),
         },
         sort_keys=True,
     )
+
+
+def _verified(report: Report) -> dict[str, object] | None:
+    check = report.verification
+    if check is None:
+        return None
+    return {
+        "converged": check.converged,
+        "checked": list(check.checked),
+        "unconverged": list(check.unconverged),
+        "remaining": list(check.remaining),
+        "problems": list(check.problems),
+        "calls": check.calls,
+    }

@@ -35,6 +35,11 @@ class FaultRule(BaseModel):
         description="run the handler (commit) this late and answer then, whether or not the "
         "client is still waiting: a vendor that commits after the client's timeout",
     )
+    ackWithoutCommitRate: Rate = Field(
+        default=0,
+        description="share of requests answered 200 with an empty object without being "
+        "carried out: a vendor that acknowledges a write and loses it",
+    )
     expireTokens: bool = False
 
 

@@ -129,6 +129,9 @@ class SandboxMiddleware:
         if rule.errorRate and sandbox.rng.random() < rule.errorRate:
             await _answer(send, rule.errorStatus, _server_error(scope, sandbox))
             return rule.errorStatus
+        if rule.ackWithoutCommitRate and sandbox.rng.random() < rule.ackWithoutCommitRate:
+            await _answer(send, 200, {})
+            return 200
         if rule.commitDelayMs:
             await self._late(scope, receive, send, rule.commitDelayMs / 1000, log)
             return None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from tests.functional.conftest import Project
@@ -42,3 +43,54 @@ def test_a_create_committed_after_the_timeout_is_found_not_made_twice(project: P
     faults(project, [])
     assert_no_duplicates(project)
     assert_converged(project)
+
+
+def test_apply_says_so_when_a_re_read_still_plans_changes(project: Project) -> None:
+    # The vendor acknowledges adding members and does nothing: every call "succeeds".
+    faults(
+        project,
+        [{"route": "/connecttoteams/sms/addSMSMembersForGroup", "ackWithoutCommitRate": 1}],
+    )
+    result = project.run("apply", "--yes", ".")
+    assert result.returncode == 1
+    assert result.stdout.endswith(
+        "Apply incomplete: 26 applied, 0 failed, 0 skipped (44 API calls); "
+        "not converged: northwind-legal, sunshine-dental.\n"
+    )
+    remaining = [
+        "update northwind-legal/smsGroup/Client Intake",
+        "sync northwind-legal/sync/Unified App",
+        "update sunshine-dental/smsGroup/Billing",
+        "update sunshine-dental/smsGroup/Front Desk",
+        "sync sunshine-dental/sync/Unified App",
+    ]
+    assert result.stderr.splitlines()[-6:] == [
+        *(f"  remains after apply: {r}" for r in remaining),
+        "Run apply again once the cause is fixed: it picks up where this one stopped.",
+    ]
+    json_run = project.run("apply", "--yes", "--json", ".")
+    summary = json.loads(json_run.stdout.splitlines()[-1])
+    assert summary["verified"] == {
+        "converged": False,
+        "checked": ["northwind-legal", "sunshine-dental"],
+        "unconverged": ["northwind-legal", "sunshine-dental"],
+        "remaining": remaining,
+        "problems": [],
+        "calls": summary["verified"]["calls"],
+    }
+    faults(project, [])
+    again = project.run("apply", "--yes", ".")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.splitlines()[-2:] == [
+        "Verified: a re-read of the 2 changed enterprises plans no changes (11 API calls).",
+        "Apply complete: 5 applied, 0 failed, 0 skipped (5 API calls).",
+    ]
+
+
+def test_no_verify_skips_the_re_read(project: Project) -> None:
+    result = project.run("apply", "--yes", "--no-verify", ".")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "Apply complete: 26 applied, 0 failed, 0 skipped (44 API calls)."
+    )
+    assert not any(line.startswith("Verified") for line in result.stdout.splitlines())
