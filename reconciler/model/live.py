@@ -58,6 +58,7 @@ class ContextSmsLive(kinds.Frozen):
     enterpriseId: str
     cspId: str
     mappingIds: dict[str, str] = Field(default_factory=dict)  # phoneNumber -> NTMAP id
+    emptyTwins: tuple[str, ...] = ()  # same-named enterprises with higher ids, holding nothing
 
 
 class Payment(kinds.Frozen):

@@ -163,7 +163,7 @@ def _numbers(ctx: Context) -> None:
                 )
             if number in releasers:
                 draft.depends.add(releasers[number])
-            elif item.holder is not None:
+            elif item.holder is not None and not _held_by_itself(item.holder, draft):
                 ctx.problem(
                     "conflict",
                     f"conflict: {number} is wanted by {holder_name} but held by "
@@ -174,6 +174,15 @@ def _numbers(ctx: Context) -> None:
         if draft.kind not in ("connecttoteams", "contextsms", "sync"):
             section = "contextsms" if draft.kind == "mapping" else "connecttoteams"
             draft.depends |= {c for c in ctx.section_changes if f"/{section}/" in c}
+
+
+def _held_by_itself(holder: live.Holder, draft: Draft) -> bool:
+    """The number's holder is the very user or group that wants it (the listing of users
+    or groups, read a moment apart from the inventory, did not show it yet): assigning it
+    again is harmless, never a conflict."""
+    if holder.type == "USER":
+        return draft.kind == "smsUser" and holder.id == draft.key
+    return holder.type == "SMS_GROUP" and draft.kind == "smsGroup" and holder.name == draft.key
 
 
 def _order(ctx: Context) -> None:

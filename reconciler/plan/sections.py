@@ -62,6 +62,13 @@ def plan_contextsms(ctx: Context) -> None:
         )
         ctx.section_changes.add(ctx.change_id("contextsms", want.name))
         return
+    twins = ctx.live.contextsms.emptyTwins if ctx.live and ctx.live.contextsms else ()
+    if twins:
+        ctx.warnings.append(
+            f"ContextSMS also has {', '.join(twins)} named '{want.name}' under {want.cspId}, "
+            f"empty: a twin made by a concurrent run (the twin rule keeps the lowest id, "
+            f"{have.enterpriseId}); the run that made it deletes it, else delete it in the portal"
+        )
     for field in ("contact", "number", "email"):
         wanted, actual = getattr(want, field), getattr(have, field)
         if wanted is not None and wanted != actual:

@@ -22,7 +22,7 @@ import tenacity
 
 from reconciler import errors
 from reconciler.providers.ratelimit import Gate
-from reconciler.wire.endpoints import Answer, Endpoint, Lookup
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Twins, lowest_id
 
 Sleep = Callable[[float], Awaitable[None]]
 Recover = Callable[[], Awaitable[Any]]
@@ -105,6 +105,11 @@ class VendorClient:
         """How to find what a create made when its answer was lost (see wire/)."""
         return None
 
+    def twins(self, operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
+        """How to find twins of what a create made (see wire/), for kinds whose names the
+        vendor does not keep unique."""
+        return None
+
     def empty_when_not_found(self, operation: str) -> bool:
         return False
 
@@ -134,7 +139,9 @@ class VendorClient:
     ) -> Any:
         """One planned call: a create whose answer is lost is looked up before it is sent
         again; a DELETE answered 404 was done already (by an attempt whose answer was lost).
-        An answer without the fields in `needs` (the ids later calls use) is malformed."""
+        An answer without the fields in `needs` (the ids later calls use) is malformed.
+        A create answered 409 whose object is found by name was made by a concurrent run:
+        it is taken as done (apply's re-read checks what it holds)."""
         lookup = self.lookup(operation, path_params, body)
         recover = None
         if lookup is not None:
@@ -148,13 +155,42 @@ class VendorClient:
 
         try:
             expect = Answer("object", needs) if needs else None
-            return await self.call(
+            answer = await self.call(
                 operation, method, path, json_body=body, recover=recover, expect=expect
             )
         except errors.NotFound:
             if method == "DELETE":
                 return None
             raise
+        except errors.Conflict:
+            made = await recover() if recover is not None else None
+            if made is None:
+                raise
+            answer = made
+        twins = self.twins(operation, path_params, body)
+        return await self.settle(twins, answer) if twins else answer
+
+    async def settle(self, twins: Twins, answer: Any) -> Any:
+        """The twin rule, after a create: when a concurrent run made an object of the same
+        name, the lowest id wins. The run that made a higher one deletes it (before
+        anything is attached to it) where the vendor can, and goes on with the winner."""
+        rows = twins.rows(await self.op(twins.operation, **twins.params))
+        named = [r for r in rows if r.get(twins.name_field) == twins.name]
+        ours = answer.get(twins.id_field) if isinstance(answer, dict) else None
+        if len(named) < 2 or ours is None:
+            return answer
+        winner = min(named, key=lambda r: lowest_id(r.get(twins.id_field)))
+        if winner.get(twins.id_field) == ours:
+            return answer
+        if twins.delete:
+            await self.send(
+                twins.delete,
+                self.endpoints[twins.delete].method,
+                self.endpoints[twins.delete].format(**{twins.delete_param: ours}),
+                {twins.delete_param: ours},
+                None,
+            )
+        return winner
 
     async def call(
         self,

@@ -13,7 +13,7 @@ from typing import Any
 
 from reconciler.model import kinds, live
 from reconciler.wire import matching, numbers
-from reconciler.wire.endpoints import Answer, Endpoint, Lookup, resolve
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Twins, resolve
 
 API = "connecttoteams"
 UPDATED_BY = -1  # the documented samples send a user id or -1; we act as the API client
@@ -329,3 +329,19 @@ def lookup(operation: str, path_params: dict[str, Any], body: Any) -> Lookup | N
             lambda answer: next((g for g in answer or [] if g.get("groupName") == name), None),
         )
     return None
+
+
+def twins(operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
+    """Enterprise names are not unique on ConnecttoTeams (group names answer 409): after
+    creating one, look for a twin under the reseller. The API cannot delete an enterprise,
+    so a losing twin is left empty for an admin to delete (the re-read names it)."""
+    if operation != "newEnterprise":
+        return None
+    return Twins(
+        "listEnterprises",
+        {"resellerId": body["resellerId"]},
+        enterprise_rows,
+        body["enterpriseName"],
+        "enterpriseName",
+        "enterpriseId",
+    )

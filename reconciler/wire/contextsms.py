@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from reconciler.model import kinds, live
 from reconciler.wire import matching
-from reconciler.wire.endpoints import Answer, Endpoint, Lookup
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Twins
 
 API = "contextsms"
 
@@ -23,6 +24,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "refresh": Endpoint("POST", "/auth/getaccesstoken", True),
     "newEnterprise": Endpoint("POST", "/enterprise/{cspId}", True),
     "getEnterprise": Endpoint("GET", "/enterprise/getenterprise/{enterpriseId}", True),
+    "deleteEnterprise": Endpoint("DELETE", "/enterprise/deleteenterprise/{enterpriseId}", True),
     "listEnterprises": Endpoint("GET", "/csp/enterprises/{cspId}", True),
     "addMapping": Endpoint("POST", "/mapping/add/{enterpriseId}", True),
     "listMappings": Endpoint("GET", "/numbertomessageappmapping/enterprise/{enterpriseId}", True),
@@ -109,8 +111,18 @@ def enterprise_rows(answer: Any) -> list[dict[str, Any]]:
     return [r for r in answer or [] if not r.get("deleted")]
 
 
-def match(rows: list[dict[str, Any]], section: kinds.ContextSmsEnterprise) -> dict[str, Any] | None:
-    """The manifest's enterprise in its CSP's listing: by pin, else by unique name."""
+def match(
+    rows: list[dict[str, Any]],
+    section: kinds.ContextSmsEnterprise,
+    mappings: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, Any] | None:
+    """The manifest's enterprise in its CSP's listing: by pin, else by unique name. Twins
+    are named with how many mappings each holds."""
+    counts = {k: len(v) for k, v in (mappings or {}).items()}
+    holdings = {
+        str(r.get("enterpriseId")): _plural(counts.get(str(r.get("enterpriseId")), 0), "mapping")
+        for r in rows
+    }
     return matching.match(
         rows,
         pin=section.enterpriseId,
@@ -120,7 +132,24 @@ def match(rows: list[dict[str, Any]], section: kinds.ContextSmsEnterprise) -> di
         platform="ContextSMS",
         section="contextsms",
         scope=f"under {section.cspId}",
+        holdings=holdings,
+        empty=lambda enterprise_id: counts.get(enterprise_id, 0) == 0,
     )
+
+
+def empty_twins(
+    rows: list[dict[str, Any]], row: dict[str, Any], mappings: Mapping[str, list[Any]]
+) -> tuple[str, ...]:
+    """The other enterprises named as `row` (higher ids holding no mapping)."""
+    return tuple(
+        str(r["enterpriseId"])
+        for r in rows
+        if r.get("name") == row.get("name") and r["enterpriseId"] != row["enterpriseId"]
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def mappings_of(items: Any) -> tuple[dict[str, kinds.Mapping], dict[str, str]]:
@@ -176,13 +205,18 @@ class Found:
     mappings: dict[str, kinds.Mapping]
 
 
-def enterprise(csp: str, row: dict[str, Any] | None, items: Any) -> Found:
-    """One enterprise of a CSP's listing with its mapping items (None: not there yet)."""
+def enterprise(
+    csp: str, row: dict[str, Any] | None, items: Any, twins: tuple[str, ...] = ()
+) -> Found:
+    """One enterprise of a CSP's listing with its mapping items (None: not there yet), and
+    its empty twins."""
     if row is None:
         return Found(None, None, {})
     mappings, ids = mappings_of(items)
     enterprise_id = str(row["enterpriseId"])
-    facts = live.ContextSmsLive(enterpriseId=enterprise_id, cspId=csp, mappingIds=ids)
+    facts = live.ContextSmsLive(
+        enterpriseId=enterprise_id, cspId=csp, mappingIds=ids, emptyTwins=twins
+    )
     return Found(facts, section_of(csp, row), mappings)
 
 
@@ -219,3 +253,20 @@ def lookup(operation: str, path_params: dict[str, Any], body: Any) -> Lookup | N
 
 # Operations that answer 404 for an empty list ("Enterprises not found": an empty CSP).
 EMPTY_WHEN_NOT_FOUND = frozenset({"listEnterprises", "cspMappings"})
+
+
+def twins(operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
+    """Enterprises are the one ContextSMS kind without a unique name (mappings answer 409):
+    after creating one, look for a twin under the same CSP."""
+    if operation != "newEnterprise":
+        return None
+    return Twins(
+        "listEnterprises",
+        {"cspId": path_params["cspId"]},
+        enterprise_rows,
+        body["name"],
+        "name",
+        "enterpriseId",
+        delete="deleteEnterprise",
+        delete_param="enterpriseId",
+    )

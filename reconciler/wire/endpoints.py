@@ -91,3 +91,25 @@ def _kind(value: Any) -> str:
         return "an empty body"
     names: dict[type, str] = {dict: "an object", list: "a list", str: "text"}
     return names.get(type(value), type(value).__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Twins:
+    """How to find twins of an object just created (same name, made by a concurrent run):
+    list with `operation` and `params`, pick `rows` named `name`. The lowest id wins; the
+    loser is deleted with `delete` (taking its id as `delete_param`) when the vendor can."""
+
+    operation: str
+    params: Mapping[str, Any]
+    rows: Callable[[Any], list[dict[str, Any]]]
+    name: str
+    name_field: str
+    id_field: str
+    delete: str | None = None
+    delete_param: str = ""
+
+
+def lowest_id(value: Any) -> tuple[int, str]:
+    """The twin rule's order: the lower id wins (E0000090 < E0000123; 78 < 101)."""
+    text = str(value)
+    return len(text), text

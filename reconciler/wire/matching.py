@@ -4,9 +4,11 @@ the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from reconciler import errors
+from reconciler.wire.endpoints import lowest_id
 
 
 def match(
@@ -19,9 +21,13 @@ def match(
     platform: str,
     section: str,
     scope: str,
+    holdings: Mapping[str, str] | None = None,
+    empty: Callable[[str], bool] | None = None,
 ) -> dict[str, Any] | None:
     """The row for `enterprise`; None when absent (it will be created). A missing pin or an
-    ambiguous name is a PlanError whose message is the enterprise's problem."""
+    ambiguous name is a PlanError whose message is the enterprise's problem, except that
+    twins whose higher ids hold nothing (`empty`) follow the twin rule: the lowest id is
+    the enterprise (the run that made the others deletes them, or an admin does)."""
     if pin is not None:
         pinned = [r for r in rows if r.get(id_field) == pin]
         if not pinned:
@@ -31,9 +37,19 @@ def match(
         return pinned[0]
     named = [r for r in rows if r.get(name_field) == name]
     if len(named) > 1:
-        ids = ", ".join(str(r.get(id_field)) for r in named)
+        named.sort(key=lambda r: lowest_id(r.get(id_field)))
+        ids = [str(r.get(id_field)) for r in named]
+        if empty is not None and all(empty(i) for i in ids[1:]):
+            return named[0]
+        if holdings is None:
+            held = "ids " + ", ".join(ids)
+        else:
+            held = ", ".join(f"{i}: {holdings.get(i, 'nothing')}" for i in ids)
+        winner, losers = ids[0], ", ".join(ids[1:])
         raise errors.PlanError(
-            f"{len(named)} {platform} enterprises {scope} are named "
-            f"'{name}' (ids {ids}): pin one with spec.{section}.enterpriseId"
+            f"{len(named)} {platform} enterprises {scope} are named '{name}' ({held}): "
+            f"twins, made by two runs at once or by hand. The twin rule keeps the lowest id, "
+            f"{winner}: move anything {losers} holds to {winner} and delete {losers} on "
+            f"{platform}, or pin one with spec.{section}.enterpriseId"
         )
     return named[0] if named else None

@@ -17,7 +17,7 @@ from reconciler import errors
 from reconciler.config.model import ConnecttoTeamsProvider
 from reconciler.providers import http
 from reconciler.wire import connecttoteams as wire
-from reconciler.wire.endpoints import Endpoint, Lookup
+from reconciler.wire.endpoints import Endpoint, Lookup, Twins
 
 REFRESH_MARGIN = 60.0  # seconds before expiry when a token is renewed
 
@@ -49,6 +49,9 @@ class ConnecttoTeamsClient(http.VendorClient):
 
     def lookup(self, operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
         return wire.lookup(operation, path_params, body)
+
+    def twins(self, operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
+        return wire.twins(operation, path_params, body)
 
     def secrets(self) -> tuple[str, ...]:
         s = self.settings

@@ -12,7 +12,7 @@ from reconciler import errors
 from reconciler.config.model import ContextSmsProvider
 from reconciler.providers import http
 from reconciler.wire import contextsms as wire
-from reconciler.wire.endpoints import Lookup
+from reconciler.wire.endpoints import Lookup, Twins
 
 REFRESH_MARGIN = 60.0
 UNREADABLE_EXPIRY = 300.0  # seconds a token is trusted when its expiry cannot be read
@@ -44,6 +44,9 @@ class ContextSmsClient(http.VendorClient):
 
     def lookup(self, operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
         return wire.lookup(operation, path_params, body)
+
+    def twins(self, operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
+        return wire.twins(operation, path_params, body)
 
     def secrets(self) -> tuple[str, ...]:
         s = self.settings

@@ -63,9 +63,11 @@ async def _one(
     if isinstance(listing, errors.ApiError):  # the CSP's reads failed: so do its enterprises
         raise listing
     rows, mappings = listing
-    row = wire.match(rows, section)
-    items = mappings.get(str(row["enterpriseId"]), []) if row else None
-    return wire.enterprise(section.cspId, row, items)
+    row = wire.match(rows, section, mappings)
+    if row is None:
+        return wire.enterprise(section.cspId, None, None)
+    items = mappings.get(str(row["enterpriseId"]), [])
+    return wire.enterprise(section.cspId, row, items, wire.empty_twins(rows, row, mappings))
 
 
 async def enterprises(client: ContextSmsClient, csp: str) -> list[dict[str, Any]]:

@@ -604,3 +604,74 @@ def test_an_unreachable_loopback_url_suggests_the_sandbox() -> None:
         "ContextSMS login: cannot connect to http://127.0.0.1:9 ([Errno 111] Connection "
         "refused); is the sandbox running? Start it with `reconciler sandbox serve`"
     )
+
+
+def csms_twins_handler(listing: list[dict[str, Any]], seen: list[str]) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.path}")
+        if request.url.path == "/auth/login":
+            return httpx.Response(200, json={"accessToken": "a", "refreshToken": "r"})
+        if request.method == "POST":
+            return httpx.Response(201, json={"enterpriseId": "E0000092", "name": "Acme"})
+        if request.method == "DELETE":
+            return httpx.Response(200, text="Deleted enterprise E0000092")
+        return httpx.Response(200, json=listing)
+
+    return handler
+
+
+def test_a_twin_made_by_a_concurrent_run_the_higher_id_deletes_its_own() -> None:
+    listing = [
+        {"enterpriseId": "E0000091", "name": "Acme", "deleted": False},
+        {"enterpriseId": "E0000092", "name": "Acme", "deleted": False},
+    ]
+    seen: list[str] = []
+    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
+    client = ContextSmsClient(
+        settings, "https://csms.test", wiring(csms_twins_handler(listing, seen), Recorder())
+    )
+    body = {"name": "Acme", "contact": "A", "number": "+12025550143", "email": "a@acme.com"}
+    path = "/enterprise/CSP0000003"
+    answer = run(client.send("newEnterprise", "POST", path, {"cspId": "CSP0000003"}, body))
+    assert answer == listing[0]  # it goes on with the winner
+    assert seen == [
+        "POST /auth/login",
+        "POST /enterprise/CSP0000003",
+        "GET /csp/enterprises/CSP0000003",
+        "DELETE /enterprise/deleteenterprise/E0000092",
+    ]
+
+
+def test_the_lower_twin_keeps_its_own() -> None:
+    listing = [
+        {"enterpriseId": "E0000092", "name": "Acme", "deleted": False},
+        {"enterpriseId": "E0000093", "name": "Acme", "deleted": False},
+    ]
+    seen: list[str] = []
+    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
+    client = ContextSmsClient(
+        settings, "https://csms.test", wiring(csms_twins_handler(listing, seen), Recorder())
+    )
+    body = {"name": "Acme", "contact": "A", "number": "+12025550143", "email": "a@acme.com"}
+    path = "/enterprise/CSP0000003"
+    answer = run(client.send("newEnterprise", "POST", path, {"cspId": "CSP0000003"}, body))
+    assert answer == {"enterpriseId": "E0000092", "name": "Acme"}
+    assert [s for s in seen if s.startswith("DELETE")] == []
+
+
+def test_a_create_answered_409_whose_object_exists_was_made_concurrently() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        if request.url.path == "/sms/createSMSGroup":
+            return httpx.Response(
+                409, json={"error": "group exists", "code": "DUPLICATE_GROUP_NAME"}
+            )
+        return httpx.Response(200, json=[{"groupId": 9, "groupName": "Front Desk"}])
+
+    answer = run(
+        c2t_client(handler, Recorder()).send(
+            "group", "POST", "/sms/createSMSGroup", {}, BODY, ("groupId",)
+        )
+    )
+    assert answer == {"groupId": 9, "groupName": "Front Desk"}

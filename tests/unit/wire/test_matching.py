@@ -44,5 +44,7 @@ def test_missing_pin_and_ambiguous_name() -> None:
         find(None, "Twin")
     assert str(info.value) == (
         "2 ConnecttoTeams enterprises for this reseller are named 'Twin' "
-        "(ids 79, 80): pin one with spec.connecttoteams.enterpriseId"
+        "(ids 79, 80): twins, made by two runs at once or by hand. The twin rule keeps the "
+        "lowest id, 79: move anything 80 holds to 79 and delete 80 on ConnecttoTeams, or pin "
+        "one with spec.connecttoteams.enterpriseId"
     )
