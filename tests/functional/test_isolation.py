@@ -97,7 +97,7 @@ def test_apply_applies_the_healthy_enterprises_and_exits_1(project: Project) -> 
     result = project.run("apply", "--yes", ".")
     assert result.returncode == 1
     assert result.stdout.endswith(
-        "Apply incomplete: 15 applied, 0 failed, 0 skipped (25 API calls); 1 enterprise not "
+        "Apply incomplete: 15 applied, 0 failed, 0 skipped (27 API calls); 1 enterprise not "
         "applied: northwind-legal.\n"
     )
     assert result.stderr.endswith(

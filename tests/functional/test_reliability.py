@@ -54,7 +54,7 @@ def test_apply_says_so_when_a_re_read_still_plans_changes(project: Project) -> N
     result = project.run("apply", "--yes", ".")
     assert result.returncode == 1
     assert result.stdout.endswith(
-        "Apply incomplete: 26 applied, 0 failed, 0 skipped (44 API calls); "
+        "Apply incomplete: 26 applied, 0 failed, 0 skipped (46 API calls); "
         "not converged: northwind-legal, sunshine-dental.\n"
     )
     remaining = [
@@ -91,6 +91,6 @@ def test_no_verify_skips_the_re_read(project: Project) -> None:
     result = project.run("apply", "--yes", "--no-verify", ".")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        "Apply complete: 26 applied, 0 failed, 0 skipped (44 API calls)."
+        "Apply complete: 26 applied, 0 failed, 0 skipped (46 API calls)."
     )
     assert not any(line.startswith("Verified") for line in result.stdout.splitlines())

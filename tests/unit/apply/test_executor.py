@@ -115,6 +115,7 @@ def test_refs_flow_from_the_call_that_produces_them() -> None:
     events, report, seen = run(plan, handler)
     assert seen == [
         ("/c2t/reseller/newEnterprise", {"enterpriseName": "Acme", "resellerId": 54}),
+        ("/c2t/reseller/v3/getEnterprisesForReseller", None),  # a twin? (none)
         ("/c2t/sms/enableSMSServiceForUser", {"enterpriseId": 91}),
         ("/c2t/enterprise/syncUnifiedApp/91", None),
     ]
@@ -123,7 +124,7 @@ def test_refs_flow_from_the_call_that_produces_them() -> None:
         Outcome("acme/smsUser/a@x.com", "acme", "applied"),
         Outcome("acme/sync/sync", "acme", "applied"),
     )
-    assert report.calls == 4  # the token and three writes
+    assert report.calls == 5  # the token, three writes and the look for a twin
     assert [(e.kind, e.change_id, e.done) for e in events] == [
         ("start", "acme/smsUser/Acme", 0),
         ("finish", "acme/smsUser/Acme", 1),
