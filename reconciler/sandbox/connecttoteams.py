@@ -32,6 +32,12 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+# Field limits (inferred: the vendor documents none): names 200, e-mail addresses 320.
+Name = Annotated[str, Field(max_length=200)]
+Email = Annotated[str, Field(max_length=320)]
+Tag = Annotated[str, Field(max_length=256)]
+
+
 class NewEnterprise(_Body):
     enterpriseName: Annotated[str, Field(min_length=1, max_length=200)]
     resellerId: Id
@@ -46,19 +52,19 @@ class EditEnterprise(NewEnterprise):
 
 
 class EnableUser(_Body):
-    updatedBy: Id | str | None = None
+    updatedBy: Id | Email | None = None
     userId: Annotated[str, Field(min_length=1, max_length=320)]
-    email: str | None = None
+    email: Email | None = None
     enterpriseId: Id
     enable: bool = True
     useCallingPhoneNumber: bool = False
-    callingPhoneNumber: Id | str | None = 0
-    userType: str | None = "BU"
-    userTag: str | None = None
+    callingPhoneNumber: Id | Annotated[str, Field(max_length=32)] | None = 0
+    userType: Annotated[str, Field(max_length=20)] | None = "BU"
+    userTag: Tag | None = None
 
 
 class UserDids(_Body):
-    updatedBy: Id | str | None = None
+    updatedBy: Id | Email | None = None
     enterpriseId: Id
     userId: Annotated[str, Field(min_length=1, max_length=320)]
     assigned: bool = True
@@ -67,24 +73,24 @@ class UserDids(_Body):
 
 class GroupBody(_Body):
     groupId: Id = -1
-    groupRef: str | None = None
+    groupRef: Name | None = None
     groupName: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    groupOwner: str | None = None
+    groupOwner: Email | None = None
     enterpriseId: Id
     enable: bool = True
     deleteGroup: bool = False
-    groupNameOld: str | None = None
+    groupNameOld: Name | None = None
 
 
 class GroupDids(_Body):
     assigned: bool = True
-    updatedBy: Id | str | None = None
+    updatedBy: Id | Email | None = None
     enterpriseId: Id
     groupId: Id
-    groupRef: str | None = None
-    groupName: str | None = None
-    groupOwner: str | None = None
-    enterpriseRef: str | None = None
+    groupRef: Name | None = None
+    groupName: Name | None = None
+    groupOwner: Email | None = None
+    enterpriseRef: Name | None = None
     smsDID: list[str | Id]
 
 

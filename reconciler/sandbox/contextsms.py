@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import phonenumbers
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reconciler.sandbox import auth, errors
 from reconciler.sandbox.context import Sandbox, sandbox
@@ -361,7 +361,12 @@ async def edit_mapping(
         raise errors.bad_request(
             f"only messagingAppId and phoneNumber can change; {unknown[0]} cannot (delete and add)"
         )
-    change = EditMapping.model_validate(body)
+    try:
+        change = EditMapping.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "body"
+        raise errors.bad_request(f"Invalid field '{field}': {first['msg']}") from None
     with box.store.transaction() as db:
         row = _mapping(db, mappingId, user_csp)
         if change.phoneNumber is not None and change.phoneNumber != row["phone"]:

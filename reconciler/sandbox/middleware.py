@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reconciler.sandbox import guard
 from reconciler.sandbox.context import Sandbox
 
 APIS = ("connecttoteams", "contextsms", "connectel")
@@ -50,6 +51,27 @@ def _server_error(scope: Scope, sandbox: Sandbox) -> dict[str, Any]:
     return {"error": message, "code": "UNAVAILABLE"}
 
 
+def _bad_request(scope: Scope, message: str) -> dict[str, Any]:
+    """A refused body in the vendor's own error shape."""
+    if api_of(scope["path"]) == "connectel":
+        return {"statusInt": 9, "statusStr": "UNKNOWN", "error": message}
+    return {"error": message, "code": "BAD_REQUEST"}
+
+
+async def _whole_body(receive: Receive) -> tuple[bytes, bool]:
+    """The request body, read to its end (bounded), and whether the client went away."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(parts), True
+        parts.append(message.get("body", b""))
+        size += len(parts[-1])
+        if not message.get("more_body") or size > guard.MAX_BODY:
+            return b"".join(parts), False
+
+
 def mask(value: Any) -> Any:
     """Replace every secret in a parsed body by '***'."""
     if isinstance(value, dict):
@@ -60,12 +82,18 @@ def mask(value: Any) -> Any:
 
 
 def parse_body(raw: bytes, content_type: str) -> Any:
+    """The body as the log keeps it: parsed when it can be, never failing."""
     if not raw:
         return None
     text = raw.decode("utf-8", "replace")
     if "json" in content_type:
+        if (
+            guard.problem(raw, content_type)
+            == f"body is nested deeper than {guard.MAX_DEPTH} levels"
+        ):
+            return text[:200]
         try:
-            return json.loads(text)
+            return guard.clean(json.loads(text))
         except ValueError:
             return text
     if "form" in content_type:
@@ -83,20 +111,27 @@ class SandboxMiddleware:
         if scope["type"] != "http" or api_of(scope["path"]) is None:
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
+        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        content_type = headers.get("content-type", "")
+        raw, disconnected = await _whole_body(receive)
+        replay: list[Message] = [{"type": "http.request", "body": raw, "more_body": False}]
 
-        async def recording_receive() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                chunks.append(message.get("body", b""))
-            return message
+        async def replaying_receive() -> Message:
+            if replay:
+                return replay.pop()
+            if disconnected:
+                return {"type": "http.disconnect"}
+            return await receive()
 
         def log(status: int) -> None:
-            headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
-            body = parse_body(b"".join(chunks), headers.get("content-type", ""))
-            self._log(scope, status, mask(body))
+            self._log(scope, status, mask(parse_body(raw, content_type)))
 
-        status = await self._handle(scope, recording_receive, send, log)
+        refused = guard.problem(raw, content_type)
+        if refused is not None:
+            await _answer(send, 400, _bad_request(scope, refused))
+            log(400)
+            return
+        status = await self._handle(scope, replaying_receive, send, log)
         if status is not None:
             log(status)
 
