@@ -25,7 +25,7 @@ format: $(STAMP)
 	$(BIN)/ruff format reconciler tests bench
 
 test: lint
-	$(BIN)/pytest --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term:skip-covered
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit
