@@ -22,9 +22,49 @@ SERVICES = ("PBX", "SMS", "CALLAPP")
 Service = Literal["PBX", "SMS", "CALLAPP"]
 
 
+_NANP = re.compile(r"\+1([2-9][0-9]{9})")
+
+
+@functools.cache
+def _us_valid() -> re.Pattern[str]:
+    """phonenumbers' own US metadata as one pattern: a 10-digit national number that
+    matches the general description and any number type of the region is valid for it
+    (what is_valid_number_for_region checks, without building a PhoneNumber)."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("US")
+    assert meta is not None and meta.general_desc is not None
+    kinds = (
+        meta.premium_rate,
+        meta.toll_free,
+        meta.shared_cost,
+        meta.voip,
+        meta.personal_number,
+        meta.pager,
+        meta.uan,
+        meta.voicemail,
+        meta.fixed_line,
+        meta.mobile,
+    )
+    types = [
+        f"(?:{d.national_number_pattern})"
+        for d in kinds
+        if d is not None
+        and d.national_number_pattern
+        and (not d.possible_length or 10 in d.possible_length)
+    ]
+    general = meta.general_desc.national_number_pattern
+    return re.compile(f"(?=(?:{general})$)(?:{'|'.join(types)})$")
+
+
 @functools.lru_cache(maxsize=65536)
 def e164_problem(text: str) -> str | None:
     """Return None when `text` is canonical, valid E.164, else the problem description."""
+    nanp = _NANP.fullmatch(text)
+    if nanp and _us_valid().match(nanp.group(1)):
+        return None  # the common case, decided without parsing (same answer: see tests)
+    return _full_check(text)
+
+
+def _full_check(text: str) -> str | None:
     if not text.startswith("+"):
         return (
             f"'{text}' is not an E.164 number: write '+', the country code and the number "

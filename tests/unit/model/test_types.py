@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import email_validator
 import pydantic
 import pytest
@@ -75,3 +77,12 @@ def test_email_verdict_is_email_validators(address: str) -> None:
 @pytest.mark.parametrize("address", ["a@b.test", "x@localhost.invalid", "a..b@x.com", "a@-x.com"])
 def test_email_fast_path_edge_cases(address: str) -> None:
     assert types.email_problem(address) is not None
+
+
+def test_the_nanp_fast_path_agrees_with_phonenumbers() -> None:
+    draw = random.Random(12)
+    numbers = [f"+1{draw.randrange(2_000_000_000, 10_000_000_000)}" for _ in range(20_000)]
+    numbers += [f"+1202555{n:04d}" for n in range(0, 10_000, 7)]
+    numbers += ["+18005550100", "+19005550100", "+14165550100", "+12125550000"]
+    for number in numbers:
+        assert types.e164_problem.__wrapped__(number) == types._full_check(number), number
