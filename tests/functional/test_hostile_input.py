@@ -4,10 +4,9 @@ CLI in a fresh process; its peak memory is read from the OS afterwards."""
 
 from __future__ import annotations
 
-import os
 import pathlib
 import subprocess
-import tempfile
+import sys
 
 import pytest
 
@@ -51,18 +50,31 @@ def run(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
+# The CLI, writing its own peak memory (VmHWM: this process image's, unlike rusage's
+# maxrss, which keeps the forking test worker's size across exec) to a file at exit.
+MEASURED = """\
+import atexit, pathlib, sys
+from reconciler.cli.main import main
+out = pathlib.Path(sys.argv.pop(1))
+status = pathlib.Path("/proc/self/status")
+atexit.register(lambda: out.write_text(
+    next(line for line in status.read_text().splitlines() if line.startswith("VmHWM"))
+))
+main()
+"""
+
+
 def run_measured(*args: str, cwd: pathlib.Path) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run the CLI and return its result and its own peak memory in MB (wait4's rusage)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen([*CLI, *args], stdout=out, stderr=err, cwd=cwd, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        result = subprocess.CompletedProcess(
-            process.args, process.returncode, out.read(), err.read()
-        )
-    return result, usage.ru_maxrss / 1024
+    """Run the CLI and return its result and its own peak memory in MB."""
+    peak = cwd / "peak.txt"
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURED, str(peak), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+    return result, int(peak.read_text().split()[1]) / 1024
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
