@@ -21,6 +21,7 @@ import httpx
 import tenacity
 
 from reconciler import errors
+from reconciler.config.model import SECRET_FIELDS
 from reconciler.providers.ratelimit import Gate
 from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Twins, lowest_id
 
@@ -86,17 +87,22 @@ class VendorClient:
     endpoints: Mapping[str, Endpoint] = {}
     answers: Mapping[str, Answer] = {}
 
-    def __init__(self, base_url: str, wiring: Wiring) -> None:
+    def __init__(self, base_url: str, wiring: Wiring, settings: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.wiring = wiring
+        self.settings = settings  # the provider's section of reconciler.yaml
         self.calls = 0
+        self._token: str | None = None
+        self._refresh: str | None = None
 
     async def auth_headers(self) -> dict[str, str]:
         return {}
 
     def secrets(self) -> tuple[str, ...]:
-        """Values never to show, even when a vendor echoes them back (tokens, passwords)."""
-        return ()
+        """Values never to show, even when a vendor echoes them back: the tokens held and
+        the configured credentials."""
+        configured = (getattr(self.settings, field, None) for field in SECRET_FIELDS)
+        return tuple(x for x in (self._token, self._refresh, *configured) if x)
 
     async def reauthenticate(self, stale: Mapping[str, str]) -> None:
         """Called after a 401 answered the request sent with `stale` headers."""
@@ -183,13 +189,8 @@ class VendorClient:
         if winner.get(twins.id_field) == ours:
             return answer
         if twins.delete:
-            await self.send(
-                twins.delete,
-                self.endpoints[twins.delete].method,
-                self.endpoints[twins.delete].format(**{twins.delete_param: ours}),
-                {twins.delete_param: ours},
-                None,
-            )
+            endpoint, params = self.endpoints[twins.delete], {twins.delete_param: ours}
+            await self.send(twins.delete, endpoint.method, endpoint.format(**params), params, None)
         return winner
 
     async def call(
@@ -371,9 +372,8 @@ def parse(response: httpx.Response, *, json_expected: bool = False) -> Any:
     if not response.content:
         return None
     if json_expected or "json" in response.headers.get("content-type", ""):
-        return json.loads(
-            response.content
-        )  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return json.loads(response.content)
     return response.text
 
 

@@ -12,6 +12,8 @@ from reconciler.wire import connectel as wire
 
 class ConnectelClient(http.VendorClient):
     api = "Connectel"
+    answers = wire.ANSWERS
+    settings: ConnectelProvider
 
     def __init__(
         self,
@@ -20,25 +22,21 @@ class ConnectelClient(http.VendorClient):
         wiring: http.Wiring,
         sandbox_url: str | None = None,
     ) -> None:
-        super().__init__(base_url, wiring)
+        super().__init__(base_url, wiring, settings)
         if not settings.token:
             raise errors.ConfigError("providers.connectel needs a token in reconciler.yaml")
-        self._token = settings.token
-        self.answers = wire.ANSWERS
+        self._key: str = settings.token  # masked by secrets() as a configured token
         # The sandbox's admin routes (for the inbox check), when the gateway is the sandbox.
         self._sandbox = sandbox_url.rstrip("/") if sandbox_url else None
-
-    def secrets(self) -> tuple[str, ...]:
-        return (self._token,)
 
     async def send_bulk(self, sender: str, recipients: dict[str, str], message: str) -> Any:
         """One bulk request; `recipients` maps a key to digits without '+'. Never retried:
         a lost answer must not send the messages twice."""
-        body = wire.send_body(self._token, sender, recipients, message)
+        body = wire.send_body(self._key, sender, recipients, message)
         return await self.request("send", "POST", self.base_url + "/send/", json_body=body)
 
     async def delivery(self, request_id: str) -> Any:
-        params = {"authorization": self._token, "requestid": request_id}
+        params = {"authorization": self._key, "requestid": request_id}
         return await self.call("delivery", "GET", "/delivery/", params=params)
 
     @property

@@ -24,6 +24,8 @@ REFRESH_MARGIN = 60.0  # seconds before expiry when a token is renewed
 
 class ConnecttoTeamsClient(http.VendorClient):
     api = "ConnecttoTeams"
+    answers = wire.ANSWERS
+    settings: ConnecttoTeamsProvider
 
     def __init__(
         self,
@@ -34,15 +36,11 @@ class ConnecttoTeamsClient(http.VendorClient):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(base_url, wiring)
-        self.answers = wire.ANSWERS
-        self.settings = settings
+        super().__init__(base_url, wiring, settings)
         self.endpoints = endpoints
         self._clock = clock
         self._lock = asyncio.Lock()  # one token request at a time
         self._reseller_lock = asyncio.Lock()  # apart: asking for it needs a token
-        self._token: str | None = None
-        self._refresh: str | None = None
         self._expires = 0.0
         self._reseller: int | None = None
         self.logins = 0
@@ -52,11 +50,6 @@ class ConnecttoTeamsClient(http.VendorClient):
 
     def twins(self, operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
         return wire.twins(operation, path_params, body)
-
-    def secrets(self) -> tuple[str, ...]:
-        s = self.settings
-        found = (self._token, self._refresh, s.password, getattr(s, "clientSecret", None))
-        return tuple(x for x in found if x)
 
     def _fresh(self) -> bool:
         return self._token is not None and self._clock() < self._expires - REFRESH_MARGIN

@@ -20,6 +20,8 @@ UNREADABLE_EXPIRY = 300.0  # seconds a token is trusted when its expiry cannot b
 
 class ContextSmsClient(http.VendorClient):
     api = "ContextSMS"
+    answers = wire.ANSWERS
+    settings: ContextSmsProvider
     endpoints = wire.ENDPOINTS
 
     def __init__(
@@ -31,14 +33,10 @@ class ContextSmsClient(http.VendorClient):
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(base_url, wiring)
-        self.answers = wire.ANSWERS
-        self.settings = settings
+        super().__init__(base_url, wiring, settings)
         self.auth_url = (auth_url or base_url).rstrip("/")
         self._clock = clock
         self._lock = asyncio.Lock()
-        self._token: str | None = None
-        self._refresh: str | None = None
         self._expires = 0.0
         self.logins = 0
 
@@ -47,11 +45,6 @@ class ContextSmsClient(http.VendorClient):
 
     def twins(self, operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
         return wire.twins(operation, path_params, body)
-
-    def secrets(self) -> tuple[str, ...]:
-        s = self.settings
-        found = (self._token, self._refresh, s.password, getattr(s, "clientSecret", None))
-        return tuple(x for x in found if x)
 
     def empty_when_not_found(self, operation: str) -> bool:
         return operation in wire.EMPTY_WHEN_NOT_FOUND
