@@ -97,11 +97,7 @@ class Executor:
             )
             for ch in self.changes
         )
-        throttled = {
-            api: count - self.throttled_before.get(api, 0)
-            for api, count in self.session.throttled.items()
-            if count > self.throttled_before.get(api, 0)
-        }
+        throttled = self.session.throttled_since(self.throttled_before)
         return Report(outcomes, self.session.calls - self.calls_before, throttled)
 
     def _push(self, node: Node) -> None:

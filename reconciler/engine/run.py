@@ -136,6 +136,7 @@ class Run:
     def apply(self, plan: Plan, on_event: OnEvent, *, verify_in: Workspace | None = None) -> Report:
         """Apply the plan's changes (those of the enterprises that did not fail); with
         `verify_in`, then re-read the enterprises it touched and plan them again."""
+        before = self.session.throttled
         report = self.do(
             lambda: executor.execute(
                 plan, self.session, parallelism=self.parallelism, on_event=on_event
@@ -143,14 +144,11 @@ class Run:
         )
         if verify_in is None or not plan.changes:
             return report
-        throttled = self.session.throttled
         checked = self.verify(verify_in, plan)
-        after = {  # the re-read's 429s count too: the vendor throttled this run
-            api: report.throttled.get(api, 0) + count - throttled.get(api, 0)
-            for api, count in self.session.throttled.items()
-        }
-        after = {api: count for api, count in after.items() if count}
-        return dataclasses.replace(report, verification=checked, throttled=after)
+        # the re-read's 429s count too: the vendor throttled this run
+        return dataclasses.replace(
+            report, verification=checked, throttled=self.session.throttled_since(before)
+        )
 
     def verify(self, workspace: Workspace, plan: Plan) -> Verification:
         """Whether the enterprises `plan` changed now plan nothing: what remains, by name."""

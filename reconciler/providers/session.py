@@ -99,6 +99,11 @@ class Session:
         """How many answers were 429, by API (each backed that API's rate off)."""
         return {c.api: c.wiring.gate.throttled for c in self._clients.values()}
 
+    def throttled_since(self, before: Mapping[str, int]) -> dict[str, int]:
+        """The 429s by API since `before` (an earlier reading of `throttled`)."""
+        now = self.throttled
+        return {api: n - before.get(api, 0) for api, n in now.items() if n > before.get(api, 0)}
+
     def client(self, api: str) -> http.VendorClient:
         """The client of `api` (connecttoteams, contextsms, connectel), made on first use."""
         if api not in self._clients:
