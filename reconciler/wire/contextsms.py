@@ -117,12 +117,12 @@ def match(
     mappings: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any] | None:
     """The manifest's enterprise in its CSP's listing: by pin, else by unique name. Twins
-    are named with how many mappings each holds."""
-    counts = {k: len(v) for k, v in (mappings or {}).items()}
-    holdings = {
-        str(r.get("enterpriseId")): _plural(counts.get(str(r.get("enterpriseId")), 0), "mapping")
-        for r in rows
-    }
+    are named with how many mappings each holds (counted only when there are twins)."""
+    by_enterprise = mappings or {}
+
+    def held(enterprise_id: str) -> str:
+        return _plural(len(by_enterprise.get(enterprise_id, [])), "mapping")
+
     return matching.match(
         rows,
         pin=section.enterpriseId,
@@ -132,15 +132,14 @@ def match(
         platform="ContextSMS",
         section="contextsms",
         scope=f"under {section.cspId}",
-        holdings=holdings,
-        empty=lambda enterprise_id: counts.get(enterprise_id, 0) == 0,
+        holdings=held,
+        empty=lambda enterprise_id: not by_enterprise.get(enterprise_id),
     )
 
 
-def empty_twins(
-    rows: list[dict[str, Any]], row: dict[str, Any], mappings: Mapping[str, list[Any]]
-) -> tuple[str, ...]:
-    """The other enterprises named as `row` (higher ids holding no mapping)."""
+def empty_twins(rows: list[dict[str, Any]], row: dict[str, Any]) -> tuple[str, ...]:
+    """The other enterprises named as `row` (once `match` chose it, they are the empty
+    higher-id twins)."""
     return tuple(
         str(r["enterpriseId"])
         for r in rows

@@ -4,7 +4,7 @@ the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from reconciler import errors
@@ -21,7 +21,7 @@ def match(
     platform: str,
     section: str,
     scope: str,
-    holdings: Mapping[str, str] | None = None,
+    holdings: Callable[[str], str] | None = None,
     empty: Callable[[str], bool] | None = None,
 ) -> dict[str, Any] | None:
     """The row for `enterprise`; None when absent (it will be created). A missing pin or an
@@ -44,7 +44,7 @@ def match(
         if holdings is None:
             held = "ids " + ", ".join(ids)
         else:
-            held = ", ".join(f"{i}: {holdings.get(i, 'nothing')}" for i in ids)
+            held = ", ".join(f"{i}: {holdings(i)}" for i in ids)
         winner, losers = ids[0], ", ".join(ids[1:])
         raise errors.PlanError(
             f"{len(named)} {platform} enterprises {scope} are named '{name}' ({held}): "

@@ -67,7 +67,7 @@ async def _one(
     if row is None:
         return wire.enterprise(section.cspId, None, None)
     items = mappings.get(str(row["enterpriseId"]), [])
-    return wire.enterprise(section.cspId, row, items, wire.empty_twins(rows, row, mappings))
+    return wire.enterprise(section.cspId, row, items, wire.empty_twins(rows, row))
 
 
 async def enterprises(client: ContextSmsClient, csp: str) -> list[dict[str, Any]]:

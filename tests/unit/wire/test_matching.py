@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 
 from reconciler.errors import PlanError
+from reconciler.model import kinds
+from reconciler.wire import contextsms
 from reconciler.wire.matching import match
 
 ROWS = [
@@ -48,3 +50,29 @@ def test_missing_pin_and_ambiguous_name() -> None:
         "lowest id, 79: move anything 80 holds to 79 and delete 80 on ConnecttoTeams, or pin "
         "one with spec.connecttoteams.enterpriseId"
     )
+
+
+CSMS_ROWS = [
+    {"enterpriseId": "E0000091", "name": "Acme"},
+    {"enterpriseId": "E0000092", "name": "Acme"},
+]
+CSMS_SECTION = kinds.ContextSmsEnterprise.model_construct(cspId="CSP0000003", name="Acme")
+
+
+def test_contextsms_twins_are_named_with_what_each_holds() -> None:
+    held = {"E0000091": [{}], "E0000092": [{}, {}]}
+    with pytest.raises(PlanError) as info:
+        contextsms.match(CSMS_ROWS, CSMS_SECTION, held)
+    assert str(info.value) == (
+        "2 ContextSMS enterprises under CSP0000003 are named 'Acme' (E0000091: 1 mapping, "
+        "E0000092: 2 mappings): twins, made by two runs at once or by hand. The twin rule "
+        "keeps the lowest id, E0000091: move anything E0000092 holds to E0000091 and delete "
+        "E0000092 on ContextSMS, or pin one with spec.contextsms.enterpriseId"
+    )
+
+
+def test_an_empty_higher_contextsms_twin_follows_the_twin_rule() -> None:
+    held = {"E0000091": [{}]}
+    row = contextsms.match(CSMS_ROWS, CSMS_SECTION, held)
+    assert row == CSMS_ROWS[0]
+    assert row is not None and contextsms.empty_twins(CSMS_ROWS, row) == ("E0000092",)
