@@ -33,7 +33,7 @@ def problem(raw: bytes, content_type: str) -> str | None:
         return _walk(dict(urllib.parse.parse_qsl(text)))
     if "json" not in content_type:
         return _text("body", text)
-    if _depth(text) > MAX_DEPTH:
+    if depth(text) > MAX_DEPTH:
         return f"body is nested deeper than {MAX_DEPTH} levels"
     try:
         value = json.loads(text)
@@ -42,7 +42,7 @@ def problem(raw: bytes, content_type: str) -> str | None:
     return _walk(value)
 
 
-def _depth(text: str) -> int:
+def depth(text: str) -> int:
     """The deepest nesting of brackets outside strings, found without recursion."""
     depth = deepest = 0
     in_string = escaped = False

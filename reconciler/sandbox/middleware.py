@@ -87,10 +87,7 @@ def parse_body(raw: bytes, content_type: str) -> Any:
         return None
     text = raw.decode("utf-8", "replace")
     if "json" in content_type:
-        if (
-            guard.problem(raw, content_type)
-            == f"body is nested deeper than {guard.MAX_DEPTH} levels"
-        ):
+        if guard.depth(text) > guard.MAX_DEPTH:  # kept as text, cut short
             return text[:200]
         try:
             return guard.clean(json.loads(text))
