@@ -57,6 +57,11 @@ def c2t_client(handler: Any, recorder: Recorder, **policy: Any) -> ConnecttoTeam
     )
 
 
+def csms_client(handler: Any, url: str = "https://csms.test", **policy: Any) -> ContextSmsClient:
+    settings = ContextSmsProvider(url=url, username="u", password="p")
+    return ContextSmsClient(settings, url, wiring(handler, Recorder(), **policy))
+
+
 def token_answer(value: str, expires: int = 3600) -> httpx.Response:
     return httpx.Response(
         200,
@@ -226,8 +231,7 @@ def test_a_delete_answered_404_was_done_already() -> None:
             return httpx.Response(200, json={"accessToken": "a", "refreshToken": "r"})
         return httpx.Response(404, json={"error": "Mapping not found", "code": "NOT_FOUND"})
 
-    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
-    client = ContextSmsClient(settings, "https://csms.test", wiring(handler, Recorder()))
+    client = csms_client(handler)
     assert run(client.send("deleteMapping", "DELETE", "/mapping/NTMAP1", {}, None)) is None
     with pytest.raises(errors.NotFound):
         run(client.send("editMapping", "PUT", "/mapping/NTMAP1", {}, {"messagingAppId": "x"}))
@@ -331,8 +335,7 @@ def test_contextsms_refreshes_on_401() -> None:
             )
         return httpx.Response(200, json=[])
 
-    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
-    client = ContextSmsClient(settings, "https://csms.test", wiring(handler, Recorder()))
+    client = csms_client(handler)
     assert run(client.op("listMappings", enterpriseId="E0000090")) == []
     assert paths == [
         "/auth/login",
@@ -594,10 +597,7 @@ def test_an_unreachable_loopback_url_suggests_the_sandbox() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("[Errno 111] Connection refused")
 
-    settings = ContextSmsProvider(url="http://127.0.0.1:9/api", username="u", password="p")
-    client = ContextSmsClient(
-        settings, "http://127.0.0.1:9/api", wiring(handler, Recorder(), attempts=2)
-    )
+    client = csms_client(handler, "http://127.0.0.1:9/api", attempts=2)
     with pytest.raises(errors.Unreachable) as info:
         run(client.op("listEnterprises", cspId="CSP0000003"))
     assert str(info.value) == (
@@ -620,19 +620,19 @@ def csms_twins_handler(listing: list[dict[str, Any]], seen: list[str]) -> Handle
     return handler
 
 
+def create_acme(client: ContextSmsClient) -> Any:
+    body = {"name": "Acme", "contact": "A", "number": "+12025550143", "email": "a@acme.com"}
+    path = "/enterprise/CSP0000003"
+    return run(client.send("newEnterprise", "POST", path, {"cspId": "CSP0000003"}, body))
+
+
 def test_a_twin_made_by_a_concurrent_run_the_higher_id_deletes_its_own() -> None:
     listing = [
         {"enterpriseId": "E0000091", "name": "Acme", "deleted": False},
         {"enterpriseId": "E0000092", "name": "Acme", "deleted": False},
     ]
     seen: list[str] = []
-    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
-    client = ContextSmsClient(
-        settings, "https://csms.test", wiring(csms_twins_handler(listing, seen), Recorder())
-    )
-    body = {"name": "Acme", "contact": "A", "number": "+12025550143", "email": "a@acme.com"}
-    path = "/enterprise/CSP0000003"
-    answer = run(client.send("newEnterprise", "POST", path, {"cspId": "CSP0000003"}, body))
+    answer = create_acme(csms_client(csms_twins_handler(listing, seen)))
     assert answer == listing[0]  # it goes on with the winner
     assert seen == [
         "POST /auth/login",
@@ -648,13 +648,7 @@ def test_the_lower_twin_keeps_its_own() -> None:
         {"enterpriseId": "E0000093", "name": "Acme", "deleted": False},
     ]
     seen: list[str] = []
-    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
-    client = ContextSmsClient(
-        settings, "https://csms.test", wiring(csms_twins_handler(listing, seen), Recorder())
-    )
-    body = {"name": "Acme", "contact": "A", "number": "+12025550143", "email": "a@acme.com"}
-    path = "/enterprise/CSP0000003"
-    answer = run(client.send("newEnterprise", "POST", path, {"cspId": "CSP0000003"}, body))
+    answer = create_acme(csms_client(csms_twins_handler(listing, seen)))
     assert answer == {"enterpriseId": "E0000092", "name": "Acme"}
     assert [s for s in seen if s.startswith("DELETE")] == []
 
