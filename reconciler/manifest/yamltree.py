@@ -153,9 +153,7 @@ class _Composer:
             key_mark = _pos(key_event.start_mark)
             key, _ = self._value(key_event, (*path, "<key>"), doc, depth + 1)
             value_event = next(self._events)
-            if not isinstance(key_event, yaml.ScalarEvent) or not isinstance(
-                key, str | int | float | bool
-            ):
+            if not isinstance(key, str | int | float | bool):  # a collection, or null
                 doc.problems.append(
                     SyntaxProblem(key_mark, path, "mapping keys must be plain strings")
                 )

@@ -42,3 +42,14 @@ def test_syntax_error_position() -> None:
     assert position.line == 2
     assert message.startswith("YAML syntax error: ")
     assert "started at line 1, column 4" in message
+
+
+def test_an_alias_of_a_scalar_is_a_key_like_any_other() -> None:
+    [doc] = yamltree.parse("a: &k b\n*k : 1\n")
+    assert (doc.value, doc.problems) == ({"a": "b", "b": 1}, [])
+
+
+def test_collection_and_null_keys_are_refused() -> None:
+    [doc] = yamltree.parse("? [x]\n: 1\n~: 2\nok: 3\n")
+    assert doc.value == {"ok": 3}
+    assert [p.message for p in doc.problems] == ["mapping keys must be plain strings"] * 2
