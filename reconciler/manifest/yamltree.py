@@ -80,6 +80,7 @@ class _Composer:
         self._events = events
         self._resolver = yaml.SafeLoader("")
         self._anchors: dict[str, tuple[Any, int]] = {}  # value, how many values it holds
+        self._anchored: dict[str, Position] = {}  # where each anchor was set
         self._open: set[str] = set()
         self._nodes = 0
         self._expanded = 0
@@ -87,6 +88,7 @@ class _Composer:
     def document(self, index: int) -> Document | None:
         doc = Document(index=index, value=None, values={}, keys={}, problems=[])
         self._anchors.clear()
+        self._anchored.clear()
         first: Any = next(self._events)
         empty = isinstance(first, yaml.ScalarEvent) and first.value == "" and not first.style
         if empty and first.tag is None and first.anchor is None:  # `---` and nothing
@@ -107,6 +109,13 @@ class _Composer:
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
+            first = self._anchored.setdefault(anchor, _pos(event.start_mark))
+            if first != _pos(event.start_mark):
+                raise LimitError(
+                    event.start_mark,
+                    f"duplicate anchor &{anchor} (first at line {first.line}, column "
+                    f"{first.column}): rename one of them",
+                )
             self._open.add(anchor)
         value: Any
         if isinstance(event, yaml.MappingStartEvent):

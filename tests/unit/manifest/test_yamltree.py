@@ -53,3 +53,13 @@ def test_collection_and_null_keys_are_refused() -> None:
     [doc] = yamltree.parse("? [x]\n: 1\n~: 2\nok: 3\n")
     assert doc.value == {"ok": 3}
     assert [p.message for p in doc.problems] == ["mapping keys must be plain strings"] * 2
+
+
+def test_a_duplicate_anchor_is_refused_with_both_places() -> None:
+    with pytest.raises(yaml.YAMLError) as info:
+        list(yamltree.parse("a: &k b\nc: &k d\ne: *k\n"))
+    position, message = yamltree.syntax_error_position(info.value)
+    assert (position, message) == (
+        Position(2, 4),
+        "duplicate anchor &k (first at line 1, column 4): rename one of them",
+    )
