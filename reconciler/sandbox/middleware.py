@@ -187,12 +187,7 @@ class SandboxMiddleware:
     ) -> None:
         """Take the whole request now, commit it `delay` seconds later in a task of its own
         (a client that gave up does not stop it), then answer if anyone still listens."""
-        request = await receive()
-        while request.get("more_body"):
-            more = await receive()
-            request = {**request, "body": request.get("body", b"") + more.get("body", b"")}
-            request["more_body"] = more.get("more_body", False)
-        replayed = [request]
+        replayed = [await receive()]  # the whole body in one message: __call__ read it
         messages: list[Message] = []
 
         async def replay() -> Message:
