@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reconciler.sandbox import admin, connectel, connecttoteams, contextsms, errors
 from reconciler.sandbox import seed as seedmod
@@ -63,7 +64,9 @@ def create_app(
     app.state.sandbox = box
     for module in (connecttoteams, contextsms, connectel, admin):
         app.include_router(module.router)
+    app.include_router(connectel.status_router)
     app.add_exception_handler(errors.ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_middleware(SandboxMiddleware, sandbox=box)
     return app
@@ -74,6 +77,22 @@ async def _api_error(request: Request, exc: errors.ApiError) -> JSONResponse:
     if request.url.path.startswith("/connectel") and exc.body is None:
         payload = {"statusInt": 9, "statusStr": "UNKNOWN", "error": exc.message}
     return JSONResponse(payload, status_code=exc.status, headers=exc.headers)
+
+
+HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Unknown routes and wrong methods answer in the vendor's error shape, not FastAPI's."""
+    if exc.status_code == 405:
+        message = f"Method {request.method} is not supported for {request.url.path}"
+    elif exc.status_code == 404 and exc.detail == "Not Found":
+        message = f"No endpoint {request.method} {request.url.path}"
+    else:
+        message = str(exc.detail)
+    code = HTTP_CODES.get(exc.status_code, "BAD_REQUEST" if exc.status_code < 500 else "ERROR")
+    headers = dict(exc.headers or {})
+    return await _api_error(request, errors.ApiError(exc.status_code, code, message, headers))
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,6 +18,7 @@ import json
 import secrets
 import sqlite3
 import string
+import urllib.parse
 from typing import Any
 
 import httpx
@@ -28,6 +29,8 @@ from reconciler.sandbox import errors, forms, segments
 from reconciler.sandbox.context import Sandbox
 
 router = APIRouter(prefix="/connectel/api/v2", tags=["connectel"])
+# The send answers' href points one level up, as the seed shows (/api/status/, no v2).
+status_router = APIRouter(prefix="/connectel/api", tags=["connectel"])
 
 MAX_MESSAGE = 1600
 FINAL = {1: "DELIVRD", 2: "REJECTD", 5: "UNDELIV", 8: "EXPIRED", 9: "UNKNOWN"}
@@ -91,14 +94,18 @@ def _message(value: Any) -> str:
 
 
 def _id(prefix: str, box: Sandbox) -> str:
+    """The seed's id forms: a request id is 16 characters (R + 15), a bulk id B + 8;
+    then a dot and 17 digits (the send time in 1e-7 s, as RXV66UX9433XJ400.15986176764672468)."""
     alphabet = string.ascii_uppercase + string.digits
-    head = "".join(secrets.choice(alphabet) for _ in range(15))
-    return f"{prefix}{head}.{int(box.clock.now() * 1e7)}{secrets.randbelow(10)}"
+    head = "".join(secrets.choice(alphabet) for _ in range(15 if prefix == "R" else 8))
+    return f"{prefix}{head}.{int(box.clock.now() * 1e7) % 10**17:017d}"
 
 
-def _href(request: Request, request_id: str, param: str = "message") -> str:
-    base = str(request.url_for("status"))
-    return f"{base}?authorization=<token>&{param}={request_id}"
+def _href(request: Request, token: str, wanted: str, param: str = "message") -> str:
+    """The seed's form: <root>/api/status/?authorization=<the token>&message=<requestid>
+    (bulk: &bulkid=). A faithful gateway echoes the token here; clients must not keep it."""
+    query = urllib.parse.urlencode({"authorization": token, param: wanted})
+    return f"{request.url_for('seed_status')}?{query}"
 
 
 @router.post("/send/")
@@ -132,7 +139,7 @@ async def send(request: Request) -> JSONResponse:
                 due,
             )
         answer = {
-            "href": _href(request, request_id),
+            "href": _href(request, token, request_id),
             "method": "GET",
             "recipient": recipient,
             "requestid": request_id,
@@ -164,7 +171,7 @@ async def send(request: Request) -> JSONResponse:
                 listed.append({"key": key, "recipient": number, "requestid": request_id})
         answer = {
             "bulkid": bulk_id,
-            "href": _href(request, bulk_id, "bulkid"),
+            "href": _href(request, token, bulk_id, "bulkid"),
             "method": "GET",
             "recipient": listed,
             "sender": sender,
@@ -331,6 +338,7 @@ async def delivery(request: Request) -> JSONResponse:
 
 
 @router.get("/status/", name="status")
+@status_router.get("/status/", name="seed_status")
 async def status(request: Request) -> JSONResponse:
     """The older status route the send answers link to: `message=` or `bulkid=`."""
     params = request.query_params

@@ -2,8 +2,9 @@
 
 GSM-7: 160 units in one segment, 153 per segment when split; the extension characters
 ^ { } \\ [ ~ ] | € cost two units. Anything outside GSM 03.38 makes the message UCS-2:
-70 units in one, 67 per segment; characters outside the BMP cost two. A character is
-never split across segments.
+67 units in one segment and 67 per segment when split (Connectel's rule: "limited to 67
+characters"; other gateways allow 70 in one); characters outside the BMP cost two. A
+character is never split across segments.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def units(message: str) -> list[int]:
 def count(message: str) -> int:
     """How many segments the message is sent as (at least one)."""
     costs = units(message)
-    single, multi = (160, 153) if encoding(message) == "GSM-7" else (70, 67)
+    single, multi = (160, 153) if encoding(message) == "GSM-7" else (67, 67)
     if sum(costs) <= single:
         return 1
     segments, used = 1, 0

@@ -2,8 +2,9 @@
 rules, the bulk send body and the answers (request ids, delivery reports). Pure.
 
 GSM-7: 160 units in one segment, 153 per segment when split; ^ { } \\ [ ~ ] | € cost two.
-Any other character makes the message UCS-2: 70 in one, 67 per segment; characters
-outside the BMP cost two. A character is never split across segments.
+Any other character makes the message UCS-2: 67 in one segment and 67 per segment
+(Connectel's seed: "limited to 67 characters"; other gateways allow 70 in one);
+characters outside the BMP cost two. A character is never split across segments.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def cost(message: str) -> Cost:
         single, split = 160, 153
     else:
         units = [2 if ord(c) > 0xFFFF else 1 for c in message]
-        single, split = 70, 67
+        single, split = 67, 67
     if sum(units) <= single:
         return Cost("GSM-7" if gsm else "UCS-2", 1)
     segments, used = 1, 0
@@ -71,6 +72,15 @@ ANSWERS: dict[str, Answer] = {
 }
 
 FINAL = frozenset({1, 2, 5, 8, 9})  # statusInt values after which nothing changes
+
+
+def without_href(answer: Any) -> Any:
+    """A send answer without its `href`: the gateway puts our token in that link
+    (`?authorization=<token>&message=...`), so it is dropped the moment it arrives and
+    is never printed, logged or stored. Delivery is asked with the request id instead."""
+    if isinstance(answer, dict):
+        return {key: value for key, value in answer.items() if key != "href"}
+    return answer
 
 
 def send_body(token: str, sender: str, recipients: dict[str, str], message: str) -> dict[str, Any]:

@@ -115,3 +115,27 @@ def test_sender_and_message_are_checked_before_sending(project: Project) -> None
         ]
     assert [r["path"] for r in sent] == ["/connectel/api/v2/send/", "/connectel/api/v2/delivery/"]
     assert "demo-token" not in str(sent)
+
+
+def test_the_token_a_faithful_gateway_echoes_in_href_is_never_shown(project: Project) -> None:
+    marker = "MARKER-cnt-token-5f1e9a"
+    seed = yaml.safe_load(SEED.read_text())
+    seed["connectel"]["tokens"] = [{"token": marker}]
+    with project.sandbox.client() as http:
+        assert http.post("/_sandbox/seed", json=seed).status_code == 200
+    config = project.root / "reconciler.yaml"
+    config.write_text(config.read_text().replace("token: demo-token", f"token: {marker}"))
+    project.apply()
+    code, out, err = verify(project, "--enterprise", "northwind-legal")
+    assert code == 0, out + err
+    # A rejected message goes through the failure path, where a careless client would
+    # quote the gateway's answer; --debug prints tracebacks too.
+    with project.sandbox.client() as http:
+        http.put("/_sandbox/connectel", json={"rejectRecipients": ["*"]})
+    failed = project.run("--debug", "verify", ".", "--timeout", "10", "--number", "+12025550101")
+    assert failed.returncode == 1
+    with project.sandbox.client() as http:
+        sends = [r for r in http.get("/_sandbox/requests").json() if r["path"].endswith("/send/")]
+    assert len(sends) == 2
+    written = [p.read_text() for p in project.root.rglob("*") if p.is_file() and p != config]
+    assert marker not in out + err + failed.stdout + failed.stderr + "".join(written)

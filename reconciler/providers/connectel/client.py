@@ -33,7 +33,8 @@ class ConnectelClient(http.VendorClient):
         """One bulk request; `recipients` maps a key to digits without '+'. Never retried:
         a lost answer must not send the messages twice."""
         body = wire.send_body(self._key, sender, recipients, message)
-        return await self.request("send", "POST", self.base_url + "/send/", json_body=body)
+        answer = await self.request("send", "POST", self.base_url + "/send/", json_body=body)
+        return wire.without_href(answer)
 
     async def delivery(self, request_id: str) -> Any:
         params = {"authorization": self._key, "requestid": request_id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -57,8 +58,15 @@ def test_single_send_form_encoded_answer_shape(client: TestClient) -> None:
         "statusStr",
     }
     assert (body["statusInt"], body["statusStr"], body["method"]) == (0, "ENROUTE", "GET")
-    assert body["requestid"] in body["href"]
-    assert "demo-token" not in body["href"]
+    # The seed's forms: RXV66UX9433XJ400.15986176764672468 and
+    # .../api/status/?authorization={YOURTOKEN}&message=<requestid>.
+    assert re.fullmatch(r"R[A-Z0-9]{15}\.[0-9]{17}", body["requestid"])
+    assert body["href"] == (
+        f"http://testserver/connectel/api/status/?authorization=demo-token"
+        f"&message={body['requestid']}"
+    )
+    followed = client.get(body["href"]).json()
+    assert (followed["requestid"], followed["statusStr"]) == (body["requestid"], "UNDELIV")
 
 
 def test_routed_number_is_delivered_to_its_assignee(client: TestClient, c2t: Api) -> None:
@@ -191,9 +199,14 @@ def test_seed_sample_bulk_and_the_status_links(client: TestClient) -> None:
         ("Number1", "46700000000"),
         ("Number2", "46700000001"),
     ]
-    assert "bulkid=" + answer["bulkid"] in answer["href"]
-    status = client.get(
-        "/connectel/api/v2/status/",
-        params={"authorization": "demo-token", "bulkid": answer["bulkid"]},
-    ).json()
+    # The seed's forms: BRCNMX2Z2.15986173923570037, .../api/status/?...&bulkid=<bulkid>.
+    assert re.fullmatch(r"B[A-Z0-9]{8}\.[0-9]{17}", answer["bulkid"])
+    assert all(
+        re.fullmatch(r"R[A-Z0-9]{15}\.[0-9]{17}", r["requestid"]) for r in answer["recipient"]
+    )
+    assert answer["href"] == (
+        f"http://testserver/connectel/api/status/?authorization=demo-token"
+        f"&bulkid={answer['bulkid']}"
+    )
+    status = client.get(answer["href"]).json()
     assert [r["statusStr"] for r in status["recipient"]] == ["UNDELIV", "UNDELIV"]

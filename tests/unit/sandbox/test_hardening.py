@@ -95,3 +95,60 @@ def test_the_log_is_written_through(client: TestClient, c2t: Api, db: pathlib.Pa
     with sqlite3.connect(db) as raw:
         paths = [r[0] for r in raw.execute("SELECT path FROM request_log ORDER BY seq")]
     assert paths[-1] == "/connecttoteams/sms/getSMSUsers/78"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "body"),
+    [
+        (
+            "GET",
+            "/contextsms/api/v2/enterprise/nothing/here",
+            404,
+            {
+                "error": "No endpoint GET /contextsms/api/v2/enterprise/nothing/here",
+                "code": "NOT_FOUND",
+            },
+        ),
+        (
+            "DELETE",
+            "/contextsms/api/v2/auth/login",
+            405,
+            {
+                "error": "Method DELETE is not supported for /contextsms/api/v2/auth/login",
+                "code": "METHOD_NOT_ALLOWED",
+            },
+        ),
+        (
+            "GET",
+            "/connecttoteams/sms/createSMSGroup",
+            405,
+            {
+                "error": "Method GET is not supported for /connecttoteams/sms/createSMSGroup",
+                "code": "METHOD_NOT_ALLOWED",
+            },
+        ),
+        (
+            "POST",
+            "/connecttoteams/sms/nothing",
+            404,
+            {"error": "No endpoint POST /connecttoteams/sms/nothing", "code": "NOT_FOUND"},
+        ),
+        (
+            "GET",
+            "/connectel/api/v2/send/",
+            405,
+            {
+                "statusInt": 9,
+                "statusStr": "UNKNOWN",
+                "error": "Method GET is not supported for /connectel/api/v2/send/",
+            },
+        ),
+    ],
+)
+def test_unknown_routes_and_wrong_methods_answer_in_the_vendors_shape(
+    client: TestClient, method: str, path: str, status: int, body: dict[str, Any]
+) -> None:
+    answer = client.request(method, path)
+    assert (answer.status_code, answer.json()) == (status, body)
+    if status == 405:
+        assert answer.headers["allow"] in ("GET", "POST")

@@ -17,15 +17,18 @@ from reconciler.sandbox import segments
         ("a" * 152 + "€" + "a" * 10, "GSM-7", 2),  # the escape pair is never split
         ("a" * 152 + "{", "GSM-7", 1),
         ("é" * 160, "GSM-7", 1),
-        ("ж" * 70, "UCS-2", 1),
-        ("ж" * 71, "UCS-2", 2),
+        ("ж" * 67, "UCS-2", 1),  # Connectel: 67 in one segment, not 70
+        ("ж" * 68, "UCS-2", 2),
+        ("ж" * 70, "UCS-2", 2),
         ("ж" * 134, "UCS-2", 2),
         ("ж" * 135, "UCS-2", 3),
-        ("😀" * 35, "UCS-2", 1),  # outside the BMP: two units each
-        ("😀" * 36, "UCS-2", 2),
-        ("a" * 66 + "😀", "UCS-2", 1),
-        ("ж" * 66 + "😀" + "ж" * 2, "UCS-2", 1),  # exactly 70 units
-        ("ж" * 66 + "😀" + "ж" * 3, "UCS-2", 2),
+        ("a" * 66 + "ж", "UCS-2", 1),  # one non-GSM character makes the whole message UCS-2
+        ("a" * 67 + "ж", "UCS-2", 2),
+        ("😀" * 33 + "a", "UCS-2", 1),  # outside the BMP: two units each (67 units)
+        ("😀" * 34, "UCS-2", 2),  # 68 units
+        ("😀" * 67, "UCS-2", 3),  # 134 units, but a pair never straddles 67: 33 + 33 + 1
+        ("ж" * 65 + "😀", "UCS-2", 1),  # exactly 67 units
+        ("ж" * 66 + "😀", "UCS-2", 2),  # 68 units; the emoji starts segment 2
     ],
 )
 def test_encoding_and_segments(message: str, encoding: str, count: int) -> None:

@@ -16,13 +16,17 @@ from reconciler.wire.connectel import Cost, cost, message_problem, sender_proble
         ("{" * 81, Cost("GSM-7", 2)),
         ("a" * 152 + "€" + "a" * 7, Cost("GSM-7", 2)),  # 161 units; the pair is not split at 153
         ("ñ" * 160, Cost("GSM-7", 1)),  # in the basic table
-        ("ж" * 70, Cost("UCS-2", 1)),
-        ("ж" * 71, Cost("UCS-2", 2)),
+        ("ж" * 67, Cost("UCS-2", 1)),  # Connectel: 67 in one segment, not 70
+        ("ж" * 68, Cost("UCS-2", 2)),
+        ("ж" * 70, Cost("UCS-2", 2)),
         ("ж" * 134, Cost("UCS-2", 2)),
         ("ж" * 135, Cost("UCS-2", 3)),
-        ("🙂" * 35, Cost("UCS-2", 1)),  # outside the BMP: two units each
-        ("🙂" * 36, Cost("UCS-2", 2)),
-        ("a" * 66 + "🙂" + "a" * 3, Cost("UCS-2", 2)),  # 71 units; the emoji starts segment 2
+        ("a" * 67 + "ж", Cost("UCS-2", 2)),  # one non-GSM character makes it all UCS-2
+        ("🙂" * 33 + "a", Cost("UCS-2", 1)),  # outside the BMP: two units each (67 units)
+        ("🙂" * 34, Cost("UCS-2", 2)),
+        ("🙂" * 67, Cost("UCS-2", 3)),  # 134 units, but a pair never straddles 67
+        ("a" * 65 + "🙂", Cost("UCS-2", 1)),  # exactly 67 units
+        ("a" * 66 + "🙂", Cost("UCS-2", 2)),  # 68 units; the emoji starts segment 2
     ],
 )
 def test_cost(text: str, expected: Cost) -> None:
