@@ -14,7 +14,7 @@ import os
 import pathlib
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import pydantic
@@ -67,14 +67,38 @@ class Config:
 
     def provider(self, name: str, env: Mapping[str, str] | None = None) -> pydantic.BaseModel:
         """The settings of provider `name` with every `${VAR}` replaced from `env`."""
-        section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
-        if section is None:
-            where = str(self.path) if self.path else f"no {CONFIG_NAME} was found"
+        return self.providers((name,), env)[name]
+
+    def providers(
+        self, names: Sequence[str], env: Mapping[str, str] | None = None
+    ) -> dict[str, pydantic.BaseModel]:
+        """The settings of each provider in `names`, resolved; every unset variable of
+        all of them is named in one error, so a user exports them all in one go."""
+        env = os.environ if env is None else env
+        resolved: dict[str, pydantic.BaseModel] = {}
+        unset: list[tuple[str, str]] = []
+        for name in names:
+            section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
+            if section is None:
+                where = str(self.path) if self.path else f"no {CONFIG_NAME} was found"
+                raise ConfigError(
+                    f"provider '{name}' is not configured ({where}): add providers.{name} "
+                    f"to {CONFIG_NAME}"
+                )
+            resolved[name] = _resolve(section, ("providers", name), self, env, unset)
+        if len(unset) == 1:
+            [(variable, where)] = unset
             raise ConfigError(
-                f"provider '{name}' is not configured ({where}): add providers.{name} "
-                f"to {CONFIG_NAME}"
+                f"environment variable {variable} is not set ({where}): export {variable} "
+                "before running reconciler"
             )
-        return _resolve(section, ("providers", name), self, os.environ if env is None else env)
+        if unset:
+            lines = "".join(f"\n  {variable} ({where})" for variable, where in unset)
+            raise ConfigError(
+                f"{len(unset)} environment variables are not set:{lines}\n"
+                f"export them before running reconciler"
+            )
+        return resolved
 
 
 def find(explicit: pathlib.Path | None, paths: list[pathlib.Path]) -> pathlib.Path | None:
@@ -198,28 +222,32 @@ def _snake(name: str) -> str:
 
 
 def _resolve(
-    section: ProviderT, base: yamltree.Path, config: Config, env: Mapping[str, str]
+    section: ProviderT,
+    base: yamltree.Path,
+    config: Config,
+    env: Mapping[str, str],
+    unset: list[tuple[str, str]],
 ) -> ProviderT:
+    """`section` with its `${VAR}`s replaced; each unset one is added to `unset` as
+    (name, where) instead."""
     updates: dict[str, Any] = {}
     for field, value in section:
         if isinstance(value, str) and REFERENCE.search(value):
             path = (*base, field)
 
             def substitute(match: re.Match[str], path: yamltree.Path = path) -> str:
-                return _lookup(match.group(1), path, config, env)
+                name = match.group(1)
+                if name in env:
+                    return env[name]
+                unset.append((name, _where(path, config)))
+                return ""
 
             updates[field] = REFERENCE.sub(substitute, value)
     return section.model_copy(update=updates)
 
 
-def _lookup(name: str, path: yamltree.Path, config: Config, env: Mapping[str, str]) -> str:
-    if name in env:
-        return env[name]
+def _where(path: yamltree.Path, config: Config) -> str:
     where = str(config.path)
     if config.doc is not None:
         where += f":{config.doc.position(path).line}"
-    dotted = ".".join(str(p) for p in path)
-    raise ConfigError(
-        f"environment variable {name} is not set ({where}, {dotted}): export {name} "
-        "before running reconciler"
-    )
+    return f"{where}, " + ".".join(str(p) for p in path)

@@ -33,6 +33,7 @@ def export_estate(
     those that could not be read are named, and the others written all the same."""
     keep = export.keeper(set(names), set(ids))
     with Run(config) as run:
+        run.session.prepare("connecttoteams", *(["contextsms"] if csp else []))
         reseller, found, failed = run.do(
             lambda: everything.connecttoteams_estate(run.session, keep)
         )

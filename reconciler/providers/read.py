@@ -21,6 +21,9 @@ async def read(session: Session, desired: state.State) -> live.Live:
     wanted = list(desired.enterprises.values())
     need_c2t = any(e.connecttoteams is not None for e in wanted)
     need_csms = any(e.contextsms is not None for e in wanted)
+    session.prepare(
+        *(["connecttoteams"] if need_c2t else []), *(["contextsms"] if need_csms else [])
+    )
     c2t, csms = await asyncio.gather(
         c2t_reader.read(session.connecttoteams, wanted) if need_c2t else _nothing_c2t(),
         csms_reader.read(session.contextsms, wanted) if need_csms else _nothing_csms(),

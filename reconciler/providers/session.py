@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import httpx
+import pydantic
 
 from reconciler import errors
 from reconciler.config.loader import Config, is_loopback
@@ -107,8 +108,16 @@ class Session:
     def client(self, api: str) -> http.VendorClient:
         """The client of `api` (connecttoteams, contextsms, connectel), made on first use."""
         if api not in self._clients:
-            self._clients[api] = self._make(api)
+            self.prepare(api)
         return self._clients[api]
+
+    def prepare(self, *apis: str) -> None:
+        """Make the clients of `apis` now: every environment variable they need and lack
+        is named in one error, before any of them sends a request."""
+        wanted = [api for api in apis if api not in self._clients]
+        resolved = self.config.providers(wanted, self.env)
+        for api in wanted:
+            self._clients[api] = self._make(api, resolved[api])
 
     @property
     def connecttoteams(self) -> ConnecttoTeamsClient:
@@ -136,8 +145,7 @@ class Session:
             return SANDBOX_ORIGIN + SANDBOX_PATHS[api]
         return url.rstrip("/")
 
-    def _make(self, api: str) -> http.VendorClient:
-        settings = self.config.provider(api, self.env)
+    def _make(self, api: str, settings: pydantic.BaseModel) -> http.VendorClient:
         wiring = self._wiring(api)
         if api == "connecttoteams":
             c2t = cast(ConnecttoTeamsProvider, settings)

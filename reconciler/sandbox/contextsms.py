@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import phonenumbers
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
 from reconciler.sandbox import auth, errors
 from reconciler.sandbox.context import Sandbox, sandbox
@@ -40,8 +40,11 @@ class Refresh(_Body):
     refreshToken: Text
 
 
+Email_ = Annotated[EmailStr, Field(max_length=320)]  # the OpenAPI file: format: email
+
+
 class NewCsp(_Body):
-    email: Text
+    email: Email_
     name: Text
     carrier: Text | None = None
     houseNumber: Text | None = None
@@ -56,7 +59,7 @@ class NewCsp(_Body):
 
 
 class EditCsp(_Body):
-    email: Text | None = None
+    email: Email_ | None = None
     name: Text | None = None
     carrier: Text | None = None
     productName: Text | None = None
@@ -71,7 +74,7 @@ class NewEnterprise(_Body):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     contact: Annotated[str, Field(min_length=1, max_length=500)]
     number: Text
-    email: Text
+    email: Email_
 
 
 class NewMapping(_Body):
@@ -186,7 +189,12 @@ async def csp_config(
         if row is None:
             raise errors.not_found(f"No mapping found for {number}")
         data = _csp(db, row["csp_id"])
-    return {k: data.get(k) for k in ("productName", "favicon", "logo", "color")}
+    # The guide and the OpenAPI file show four strings; unset white-label values answer
+    # the platform's own branding (inferred), never null.
+    return {k: data.get(k) or default for k, default in BRANDING.items()}
+
+
+BRANDING = {"productName": "ContextSMS", "favicon": "", "logo": "", "color": "#000000"}
 
 
 def _csp(db: sqlite3.Connection, csp_id: str) -> dict[str, Any]:

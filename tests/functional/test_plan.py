@@ -229,3 +229,32 @@ def test_scope_and_saved_plan(project: Project) -> None:
         1,
         "error: no enterprise named 'nope' in the manifests (known: northwind-legal, sunshine-dental)\n",
     )
+
+
+def test_every_missing_environment_variable_is_named_at_once(project: Project) -> None:
+    config = project.root / "reconciler.yaml"
+    text = config.read_text()
+    for literal, variable in (
+        ("clientSecret: demo-secret", "clientSecret: ${C2T_CLIENT_SECRET}"),
+        ("password: demo-password\n    resellerId", "password: ${C2T_PASSWORD}\n    resellerId"),
+        ("password: demo-password\n  connectel", "password: ${CSMS_PASSWORD}\n  connectel"),
+        ("token: demo-token", "token: ${CNT_TOKEN}"),
+    ):
+        assert literal in text
+        text = text.replace(literal, variable)
+    config.write_text(text)
+    with project.sandbox.client() as http:
+        http.delete("/_sandbox/requests")
+    result = project.run("plan", ".")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    # plan needs ConnecttoTeams and ContextSMS, not the Connectel token.
+    assert result.stderr == (
+        "error: 3 environment variables are not set:\n"
+        "  C2T_CLIENT_SECRET (reconciler.yaml:5, providers.connecttoteams.clientSecret)\n"
+        "  C2T_PASSWORD (reconciler.yaml:7, providers.connecttoteams.password)\n"
+        "  CSMS_PASSWORD (reconciler.yaml:12, providers.contextsms.password)\n"
+        "export them before running reconciler\n"
+    )
+    with project.sandbox.client() as http:
+        assert http.get("/_sandbox/requests").json() == []

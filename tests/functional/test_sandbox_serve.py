@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
+import shutil
+import subprocess
 
 import httpx
+import pytest
 
 from tests.functional.conftest import Served, run, start, stop
 
@@ -184,3 +188,40 @@ def test_port_in_use_is_a_clear_error(sandbox: Served) -> None:
     result = run("sandbox", "serve", "--port", port, "--db", str(sandbox.db))
     assert result.returncode == 1
     assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+
+
+def test_the_readmes_sample_requests_work(sandbox: Served) -> None:
+    """The shell block of the README's Sandbox section, run as written (host changed)."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    start_at = readme.index("S=http://127.0.0.1:8080\n")
+    block = readme[start_at : readme.index("```", start_at)]
+    script = (
+        "set -euo pipefail\n"
+        'curl() { command curl --fail-with-body "$@"; echo; }\n'
+        + block.replace("S=http://127.0.0.1:8080", f"S={sandbox.url}", 1)
+    )
+    with sandbox.client() as http:
+        http.delete("/_sandbox/requests")
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    with sandbox.client() as http:
+        log = http.get("/_sandbox/requests").json()
+    assert [(r["method"], r["path"], r["status"]) for r in log] == [
+        ("POST", "/connecttoteams/oauth/token", 200),
+        ("POST", "/connecttoteams/sms/getEnterpriseSMSConfig/78", 200),
+        ("POST", "/connecttoteams/reseller/editEnterprise", 200),
+        ("POST", "/connecttoteams/sms/createSMSGroup", 200),
+        ("POST", "/contextsms/api/v2/auth/login", 200),
+        ("POST", "/contextsms/api/v2/enterprise/CSP0000003", 201),
+        ("POST", "/contextsms/api/v2/mapping/add/E0000090", 200),
+        ("GET", "/contextsms/api/v2/numbertomessageappmapping/enterprise/E0000090", 200),
+        ("POST", "/connectel/api/v2/send/", 200),
+        ("GET", "/connectel/api/v2/delivery/", 200),
+    ]
+    assert answers[-2][0]["numberToMessageAppMap"]["messagingAppId"] == "19:frontdesk@thread.tacv2"
+    assert answers[-1]["statusStr"] == "DELIVRD"

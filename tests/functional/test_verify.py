@@ -107,7 +107,7 @@ def test_sender_and_message_are_checked_before_sending(project: Project) -> None
     code, _, err = verify(project, "--sender", "ABCDEFGHIJKL")
     assert code == 64
     assert "alphanumeric sender 'ABCDEFGHIJKL' is longer than 11 characters" in err
-    code, out, err = verify(project, "--message", "ж" * 71, "--number", "+12025550101")
+    code, out, err = verify(project, "--message", "ж" * 68, "--number", "+12025550101")
     assert "(message: UCS-2, 2 segments each)" in out
     with project.sandbox.client() as http:
         sent = [

@@ -46,11 +46,21 @@ def test_unset_variable_names_variable_and_line(tmp_path: pathlib.Path) -> None:
     path = write(tmp_path, CONFIG)
     config = loader.load(path)
     with pytest.raises(ConfigError) as info:
-        config.provider("connecttoteams", {"C2T_CLIENT_ID": "id"})
+        config.provider("connecttoteams", {"C2T_CLIENT_ID": "id", "C2T_PASSWORD": "pw"})
     assert str(info.value) == (
         f"environment variable C2T_CLIENT_SECRET is not set ({path}:5, "
         "providers.connecttoteams.clientSecret): export C2T_CLIENT_SECRET before running "
         "reconciler"
+    )
+    # Every unset variable of every provider asked for, at once.
+    with pytest.raises(ConfigError) as info:
+        config.providers(("connecttoteams", "connectel"), {})
+    assert str(info.value) == (
+        "3 environment variables are not set:\n"
+        f"  C2T_CLIENT_ID ({path}:4, providers.connecttoteams.clientId)\n"
+        f"  C2T_CLIENT_SECRET ({path}:5, providers.connecttoteams.clientSecret)\n"
+        f"  C2T_PASSWORD ({path}:7, providers.connecttoteams.password)\n"
+        "export them before running reconciler"
     )
     # A provider whose variables are all present is usable even if another's are not.
     assert config.provider("connectel", {}).model_dump()["token"] == "demo-token"

@@ -8,6 +8,7 @@ import hmac
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.unit.sandbox.conftest import Api, FakeClock
@@ -140,11 +141,36 @@ def test_mappings(csms: Api) -> None:
     assert refused.status_code == 400
     assert "only messagingAppId and phoneNumber can change" in refused.json()["error"]
     config = csms.get("/csp/getcspconfig", phoneNumber="+12025550111")
-    assert set(config.json()) == {"productName", "favicon", "logo", "color"}
+    # Four strings as the guide shows, never null: an unset white-label is the default.
+    assert config.json() == {
+        "productName": "ContextSMS",
+        "favicon": "",
+        "logo": "",
+        "color": "#000000",
+    }
+    csms.put("/csp/CSP0000003", {"productName": "Texting", "logo": "https://x.example/l.png"})
+    assert csms.get("/csp/getcspconfig", phoneNumber="+12025550111").json() == {
+        "productName": "Texting",
+        "favicon": "",
+        "logo": "https://x.example/l.png",
+        "color": "#000000",
+    }
     assert csms.get("/csp/getcspconfig", phoneNumber="+12025550199").status_code == 404
     deleted = csms.delete("/mapping/NTMAP0000123")
     assert (deleted.status_code, deleted.text) == (200, "Deleted mapping NTMAP0000123")
     assert csms.delete("/mapping/NTMAP0000123").status_code == 404
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "maria@", "@sunshinedental.com", "a b@x.com"])
+def test_an_enterprise_email_must_be_an_email(csms: Api, email: str) -> None:
+    body = {"name": "Bad Mail", "contact": "Someone", "number": "+12025550143", "email": email}
+    answer = csms.post("/enterprise/CSP0000003", body)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "BAD_REQUEST"
+    assert answer.json()["error"].startswith("Invalid field 'email': value is not a valid email")
+    assert csms.post("/csp", {"email": email, "name": "New CSP"}).status_code == 400
+    listed = csms.get("/csp/enterprises/CSP0000003")
+    assert listed.status_code == 404 or "Bad Mail" not in [e["name"] for e in listed.json()]
 
 
 def test_csp_create_and_edit(csms: Api) -> None:
