@@ -6,7 +6,7 @@ and validation runs each YAML document through them.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictStr
 
@@ -23,11 +23,36 @@ class Metadata(kinds.Frozen):
     )
 
 
+class ManifestSmsGroup(kinds.SmsGroup):
+    """An SMS group as a manifest writes it: the group, plus the names it had before."""
+
+    renamedFrom: (
+        Annotated[StrictStr, Field(min_length=1)]
+        | tuple[Annotated[StrictStr, Field(min_length=1)], ...]
+    ) = Field(
+        default=(),
+        description=(
+            "The group's former name (or names). When live has a group of a former name and"
+            " none of this name, apply renames it in place (same groupId, numbers and"
+            " members) instead of deleting and creating it. Harmless once applied."
+        ),
+    )
+
+    @property
+    def former_names(self) -> tuple[str, ...]:
+        return (self.renamedFrom,) if isinstance(self.renamedFrom, str) else self.renamedFrom
+
+    def group(self) -> kinds.SmsGroup:
+        return kinds.SmsGroup(
+            name=self.name, owner=self.owner, numbers=self.numbers, members=self.members
+        )
+
+
 class EnterpriseSpec(kinds.Frozen):
     connecttoteams: kinds.ConnecttoTeamsEnterprise | None = None
     contextsms: kinds.ContextSmsEnterprise | None = None
     smsUsers: tuple[kinds.SmsUser, ...] = ()
-    smsGroups: tuple[kinds.SmsGroup, ...] = ()
+    smsGroups: tuple[ManifestSmsGroup, ...] = ()
     mappings: tuple[kinds.Mapping, ...] = ()
     policy: kinds.Policy = Field(default_factory=kinds.Policy)
 

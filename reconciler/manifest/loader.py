@@ -200,8 +200,9 @@ def _build(parsed: list[rules.Parsed]) -> state.State:
             connecttoteams=state.normalize_services(spec.connecttoteams),
             contextsms=spec.contextsms,
             users={u.userId: state.normalize_user(u) for u in spec.smsUsers},
-            groups={g.name: state.normalize_group(g) for g in spec.smsGroups},
+            groups={g.name: state.normalize_group(g.group()) for g in spec.smsGroups},
             mappings={m.phoneNumber: m for m in spec.mappings},
             policy=spec.policy,
+            renames={g.name: g.former_names for g in spec.smsGroups if g.former_names},
         )
     return state.State(enterprises=enterprises)

@@ -111,6 +111,32 @@ def _duplicates(item: Parsed) -> Iterator[Problem]:
     for i, group in enumerate(spec.smsGroups):
         yield from _list_dupes(item, ("spec", "smsGroups", i, "numbers"), group.numbers, "number")
         yield from _list_dupes(item, ("spec", "smsGroups", i, "members"), group.members, "member")
+    yield from _renames(item)
+
+
+def _renames(item: Parsed) -> Iterator[Problem]:
+    """A former name must not be a group of this manifest (then both would be wanted),
+    nor the former name of two groups (which one would get the live group?)."""
+    groups = item.model.spec.smsGroups
+    index = {g.name: i for i, g in enumerate(groups)}
+    claimed: dict[str, int] = {}
+    for i, group in enumerate(groups):
+        single = isinstance(group.renamedFrom, str)
+        for k, old in enumerate(group.former_names):
+            path: Path = ("spec", "smsGroups", i, "renamedFrom", *(() if single else (k,)))
+            if old in index:
+                yield item.problem(
+                    path,
+                    f"SMS group '{group.name}' is renamed from '{old}', but '{old}' is also a"
+                    f" group of this manifest (spec.smsGroups[{index[old]}],"
+                    f" {item.where(('spec', 'smsGroups', index[old]))}): remove one of them",
+                )
+            elif claimed.setdefault(old, i) != i:
+                yield item.problem(
+                    path,
+                    f"'{old}' is the former name of two SMS groups: '{groups[claimed[old]].name}'"
+                    f" and '{group.name}': keep it on one",
+                )
 
 
 def _dupes(

@@ -22,6 +22,10 @@ class Enterprise(kinds.Frozen):
     groups: dict[str, kinds.SmsGroup] = Field(default_factory=dict)
     mappings: dict[str, kinds.Mapping] = Field(default_factory=dict)
     policy: kinds.Policy = Field(default_factory=kinds.Policy)
+    renames: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Desired side only: a group's name -> the names it was renamed from.",
+    )
 
     @property
     def numbers(self) -> frozenset[str]:

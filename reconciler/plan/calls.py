@@ -69,9 +69,15 @@ class Compiler:
     # --- SMS groups ----------------------------------------------------------------------
 
     def group(
-        self, group: kinds.SmsGroup, group_id: Any, *, delete: bool = False, produces: str = ""
+        self,
+        group: kinds.SmsGroup,
+        group_id: Any,
+        *,
+        delete: bool = False,
+        produces: str = "",
+        name_old: str | None = None,
     ) -> Call:
-        body = c2t.group(self.enterprise_id, group, group_id, delete)
+        body = c2t.group(self.enterprise_id, group, group_id, delete, name_old)
         call = self._c2t("group", phases.PRUNE if delete else phases.GROUPS, body)
         return call.model_copy(update={"produces": {produces: "groupId"}}) if produces else call
 

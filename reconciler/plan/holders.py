@@ -107,9 +107,18 @@ def plan_groups(ctx: Context) -> None:
     have_all = ctx.live_state.groups
     ids = ctx.c2t.groupIds if ctx.c2t else {}
     compiler = ctx.compiler
+    renamed: set[str] = set()  # live names that a desired group takes over
     for name, want in sorted(ctx.desired.groups.items()):
         have = have_all.get(name)
+        former = [old for old in ctx.desired.renames.get(name, ()) if old in have_all]
+        renamed.update(former)
         after = dump_group(want)
+        if former and (have is not None or len(former) > 1):
+            _rename_conflict(ctx, name, [name] * (have is not None) + former, ids)
+            continue
+        if have is None and former:
+            _plan_group_update(ctx, want, have_all[former[0]], ids[former[0]], old=former[0])
+            continue
         if have is None:
             ref_name = f"{ctx.name}/group/{name}"
             group_id: Any = ref(ref_name)
@@ -122,32 +131,10 @@ def plan_groups(ctx: Context) -> None:
                 Draft("smsGroup", name, "create", None, after, calls, acquires=set(want.numbers))
             )
             continue
-        before = dump_group(have)
-        if before == after:
-            continue
-        group_id = ids[name]
-        removed = set(have.numbers) - set(want.numbers)
-        added = set(want.numbers) - set(have.numbers)
-        joined = sorted(set(want.members) - set(have.members))
-        left = sorted(set(have.members) - set(want.members))
-        calls = []
-        if removed:
-            calls.append(compiler.group_dids(have, group_id, ctx.did_ids(removed), False))
-        if want.owner != have.owner:
-            calls.append(compiler.group(want, group_id))
-        if added:
-            calls.append(compiler.group_dids(want, group_id, ctx.did_ids(added), True))
-        if joined:
-            calls.append(compiler.members(group_id, joined, add=True))
-        if left:
-            calls.append(compiler.members(group_id, left, add=False))
-        ctx.drafts.append(
-            Draft(
-                "smsGroup", name, "update", before, after, calls, acquires=added, releases=removed
-            )
-        )
+        if dump_group(have) != after:
+            _plan_group_update(ctx, want, have, ids[name])
     for name, have in sorted(have_all.items()):
-        if name in ctx.desired.groups:
+        if name in ctx.desired.groups or name in renamed:
             continue
         if not ctx.desired.policy.prune:
             detail = ", ".join(have.numbers)
@@ -174,3 +161,50 @@ def plan_groups(ctx: Context) -> None:
                 releases=set(have.numbers),
             )
         )
+
+
+def _plan_group_update(
+    ctx: Context, want: kinds.SmsGroup, have: kinds.SmsGroup, group_id: Any, old: str = ""
+) -> None:
+    """Bring live group `have` to `want`: numbers it loses are released first (under its
+    old name, before any rename), then the rename or owner, numbers gained, members."""
+    compiler = ctx.compiler
+    removed = set(have.numbers) - set(want.numbers)
+    added = set(want.numbers) - set(have.numbers)
+    joined = sorted(set(want.members) - set(have.members))
+    left = sorted(set(have.members) - set(want.members))
+    calls = []
+    if removed:
+        calls.append(compiler.group_dids(have, group_id, ctx.did_ids(removed), False))
+    if old or want.owner != have.owner:
+        calls.append(compiler.group(want, group_id, name_old=old or None))
+    if added:
+        calls.append(compiler.group_dids(want, group_id, ctx.did_ids(added), True))
+    if joined:
+        calls.append(compiler.members(group_id, joined, add=True))
+    if left:
+        calls.append(compiler.members(group_id, left, add=False))
+    ctx.drafts.append(
+        Draft(
+            "smsGroup",
+            want.name,
+            "update",
+            dump_group(have),
+            dump_group(want),
+            calls,
+            f"renamed from {old}" if old else "",
+            acquires=added,
+            releases=removed,
+        )
+    )
+
+
+def _rename_conflict(ctx: Context, name: str, live: list[str], ids: dict[str, int]) -> None:
+    named = " and ".join(f"'{n}' (groupId {ids[n]})" for n in live)
+    ctx.problem(
+        "conflict",
+        f"SMS group '{name}' is renamed from {', '.join(repr(o) for o in live if o != name)},"
+        f" but live has {len(live)} of these groups: {named}. Only one can become '{name}':"
+        " delete or rename the other on ConnecttoTeams, or drop the name from renamedFrom",
+        f"smsGroup {name}",
+    )

@@ -389,6 +389,12 @@ async def create_group(body: GroupBody, box: Box, reseller_id: Reseller) -> dict
         owner = body.groupOwner or group["owner"]
         _in_scope(db, row, owner)
         if name != group["name"]:
+            # A rename names the group's current name in groupNameOld (the contract).
+            if body.groupNameOld != group["name"]:
+                raise errors.bad_request(
+                    f"renaming SMS group {group['id']} ({group['name']!r}) to {name!r} needs"
+                    f" groupNameOld = {group['name']!r}; got {body.groupNameOld!r}"
+                )
             _unique_name(db, body.enterpriseId, name)
         db.execute(
             "UPDATE c2t_group SET name = ?, owner = ?, enable = ?, group_ref = ? WHERE id = ?",

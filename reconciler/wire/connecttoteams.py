@@ -126,7 +126,15 @@ def user_dids(
     }
 
 
-def group(enterprise_id: Any, group: kinds.SmsGroup, group_id: Any, delete: bool) -> dict[str, Any]:
+def group(
+    enterprise_id: Any,
+    group: kinds.SmsGroup,
+    group_id: Any,
+    delete: bool,
+    name_old: str | None = None,
+) -> dict[str, Any]:
+    """createSMSGroup's body: a create (groupId -1), an update of an existing groupId, a
+    rename (the existing groupId with groupNameOld = its current name) or a delete."""
     return {
         "groupId": group_id,
         "groupRef": None,
@@ -135,7 +143,7 @@ def group(enterprise_id: Any, group: kinds.SmsGroup, group_id: Any, delete: bool
         "enterpriseId": enterprise_id,
         "enable": True,
         "deleteGroup": delete,
-        "groupNameOld": None,
+        "groupNameOld": name_old,
     }
 
 

@@ -144,6 +144,13 @@ EXPECTED = {
         "  {file}:11:17: spec.smsUsers[0].numbers[0]: phone numbers must be quoted strings: YAML read this unquoted number as the integer 12025550101; write '\"+12025550101\"'\n"
         "validation failed: 1 problem\n",
     ),
+    "renamed-from-another-group": (
+        1,
+        "{file}: document 1 (Enterprise acme):\n"
+        "  {file}:14:20: spec.smsGroups[1].renamedFrom: SMS group 'Inside Sales' is renamed from 'Sales', but 'Sales' is also a group of this manifest (spec.smsGroups[0], {file}:10:7): remove one of them\n"
+        "  {file}:20:21: spec.smsGroups[3].renamedFrom[0]: 'Helpdesk' is the former name of two SMS groups: 'Support' and 'Service Desk': keep it on one\n"
+        "validation failed: 2 problems\n",
+    ),
     "sms-users-without-sms-service": (
         1,
         "{file}: document 1 (Enterprise acme):\n"

@@ -358,17 +358,32 @@ class TestGroups:
             ],
             "members": [ALICE],
         }
-        renamed = c2t.post(
-            "/sms/createSMSGroup",
+        rename = {
+            "groupId": group_id,
+            "groupName": "Sales",
+            "groupOwner": MARIA,
+            "enterpriseId": 78,
+            "groupNameOld": None,
+        }
+        refused = c2t.post("/sms/createSMSGroup", rename)
+        assert (refused.status_code, refused.json()) == (
+            400,
             {
-                "groupId": group_id,
-                "groupName": "Sales",
-                "groupOwner": MARIA,
-                "enterpriseId": 78,
-                "groupNameOld": "Sales Group",
+                "error": f"renaming SMS group {group_id} ('Sales Group') to 'Sales' needs"
+                " groupNameOld = 'Sales Group'; got None",
+                "code": "BAD_REQUEST",
             },
-        ).json()
-        assert (renamed["groupName"], renamed["members"]) == ("Sales", [ALICE])
+        )
+        renamed = c2t.post("/sms/createSMSGroup", rename | {"groupNameOld": "Sales Group"}).json()
+        assert (renamed["groupId"], renamed["groupName"], renamed["members"]) == (
+            group_id,
+            "Sales",
+            [ALICE],
+        )
+        assert [d["id"] for d in renamed["dids"]] == [
+            ids["+12025550110"],
+            ids["+12025550111"],
+        ]
         c2t.post("/enterprise/syncUnifiedApp/78")
         deleted = c2t.post(
             "/sms/createSMSGroup", {"groupId": group_id, "enterpriseId": 78, "deleteGroup": True}
