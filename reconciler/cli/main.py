@@ -25,6 +25,7 @@ COMMANDS = {
     "plan": "reconciler.cli.plan:command",
     "apply": "reconciler.cli.apply:command",
     "drift": "reconciler.cli.drift:command",
+    "doctor": "reconciler.cli.doctor:command",
     "export": "reconciler.cli.export:command",
     "numbers": "reconciler.cli.numbers:command",
     "schema": "reconciler.cli.schema:command",

@@ -69,6 +69,21 @@ class Config:
         """The settings of provider `name` with every `${VAR}` replaced from `env`."""
         return self.providers((name,), env)[name]
 
+    def configured(self) -> list[str]:
+        """The providers reconciler.yaml configures, in a fixed order."""
+        names = ("connecttoteams", "contextsms", "connectel")
+        return [n for n in names if getattr(self.settings.providers, n) is not None]
+
+    def unset(self, name: str, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+        """The `${VAR}`s of provider `name` that `env` lacks, as (variable, where)."""
+        section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
+        missing: list[tuple[str, str]] = []
+        if section is not None:
+            _resolve(
+                section, ("providers", name), self, os.environ if env is None else env, missing
+            )
+        return missing
+
     def providers(
         self, names: Sequence[str], env: Mapping[str, str] | None = None
     ) -> dict[str, pydantic.BaseModel]:

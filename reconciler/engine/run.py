@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ from reconciler.engine.workspace import Workspace
 from reconciler.model import live, state
 from reconciler.plan import planner
 from reconciler.plan.model import Plan
-from reconciler.providers import read, session
+from reconciler.providers import http, read, session
 
 T = TypeVar("T")
 OnEvent = executor.OnEvent
@@ -54,8 +54,12 @@ class Run:
         parallelism: int | None = None,
         transport: Any = None,
         exclusive: bool = False,
+        retry: http.RetryPolicy | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.config = config
+        self._retry = retry  # other than reconciler.yaml's
+        self._env = env  # the environment ${VAR}s come from (default: os.environ)
         self.parallelism = parallelism or config.settings.apply.parallelism
         self._transport = transport
         self._exclusive = exclusive
@@ -78,6 +82,8 @@ class Run:
                 parallelism=self.parallelism,
                 transport=self._transport,
                 sandbox_app=sandbox_app(self.config),
+                retry=self._retry,
+                env=self._env,
             )
             self._stack = opening.pop_all()
         return self

@@ -66,11 +66,12 @@ class Session:
         sandbox_app: Any = None,
         env: Mapping[str, str] | None = None,
         sleep: http.Sleep | None = None,
+        retry: http.RetryPolicy | None = None,
     ) -> None:
         self.config = config
         self.parallelism = parallelism or config.settings.apply.parallelism
         self.env = env
-        self.retry = retry_policy(config)
+        self.retry = retry or retry_policy(config)
         self.sleep = sleep
         mounts = {}
         if sandbox_app is not None:
@@ -130,6 +131,20 @@ class Session:
     @property
     def connectel(self) -> ConnectelClient:
         return cast(ConnectelClient, self.client("connectel"))
+
+    async def reach(self, api: str) -> str:
+        """One GET of the API's base URL, whatever it answers: the connection (and the
+        TLS handshake) works. Returns what answered; errors.Unreachable naming the URL."""
+        url = self.client(api).base_url
+        try:
+            response = await self.http.get(url + "/")
+        except httpx.TransportError as exc:
+            kind = "TLS handshake failed: " if "SSL" in repr(exc) else ""
+            raise errors.Unreachable(
+                self.client(api).api, "reach", kind + http.unreachable(url, exc)
+            ) from None
+        scheme = "HTTPS (TLS verified)" if url.startswith("https") else "HTTP"
+        return f"{scheme} {response.status_code} from {url}/"
 
     def _wiring(self, api: str) -> http.Wiring:
         rate = getattr(self.config.settings.apply.rateLimit, api)

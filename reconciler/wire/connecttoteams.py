@@ -13,7 +13,7 @@ from typing import Any
 
 from reconciler.model import kinds, live
 from reconciler.wire import matching, numbers
-from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Twins, resolve
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Shape, Twins, resolve
 
 API = "connecttoteams"
 UPDATED_BY = -1  # the documented samples send a user id or -1; we act as the API client
@@ -48,6 +48,16 @@ ANSWERS: dict[str, Answer] = {
     "listUsers": Answer("list"),
     "listGroups": Answer("list"),
     "phoneNumbers": Answer("list"),
+}
+
+# What `doctor` checks of each read: the fields the readers below take.
+SHAPES: dict[str, Shape] = {
+    "authenticatedUser": Shape("object", ("resellerId",)),
+    "listEnterprises": Shape("object", rows="data", row_needs=("enterpriseId", "enterpriseName")),
+    "phoneNumbers": Shape("list", row_needs=("id", "countryCode", "phoneNumber")),
+    "smsConfig": Shape("object", ("appSynced",)),
+    "listUsers": Shape("list", row_needs=("userId",)),
+    "listGroups": Shape("list", row_needs=("groupId", "groupName")),
 }
 
 # The four reads that make up one enterprise, in the order `enterprise()` takes them.

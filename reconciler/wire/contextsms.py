@@ -15,7 +15,7 @@ from typing import Any
 
 from reconciler.model import kinds, live
 from reconciler.wire import matching
-from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Twins
+from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Shape, Twins
 
 API = "contextsms"
 
@@ -44,6 +44,14 @@ ANSWERS: dict[str, Answer] = {
     "listMappings": Answer("list"),
     "cspMappings": Answer("list"),
     "checkPayment": Answer("object"),
+}
+
+# What `doctor` checks of each read: the fields the readers take.
+SHAPES: dict[str, Shape] = {
+    "listEnterprises": Shape("list", row_needs=("enterpriseId", "name")),
+    "cspMappings": Shape("list", row_needs=("enterpriseId", "numberToMessageAppMap")),
+    "getEnterprise": Shape("object", ("enterpriseId", "name")),
+    "listMappings": Shape("list", row_needs=("numberToMessageAppMap",)),
 }
 
 

@@ -86,6 +86,40 @@ class Answer:
         return f"no {', '.join(missing)} in it" if missing else None
 
 
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """What a reader takes from a read's answer, for `doctor` to check before any write:
+    a JSON object holding `needs`, or a JSON list; its rows (the list itself, or the list
+    under `rows`) each holding `row_needs`."""
+
+    kind: Literal["object", "list"]
+    needs: tuple[str, ...] = ()
+    rows: str | None = None
+    row_needs: tuple[str, ...] = ()
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` is not such an answer, or None."""
+        wrong = Answer(self.kind, self.needs).problem(value)
+        if wrong or not self.row_needs:
+            return wrong
+        rows = value.get(self.rows) if self.rows else value
+        where = f"'{self.rows}'" if self.rows else "the list"
+        if rows is None:
+            return f"no {self.rows} in it"
+        if not isinstance(rows, list):
+            return f"expected a list under {where}, got {_kind(rows)}"
+        for i, row in enumerate(rows):
+            missing = [k for k in self.row_needs if not isinstance(row, dict) or k not in row]
+            if missing:
+                return f"item {i} of {where} has no {', '.join(missing)}"
+        return None
+
+    def count(self, value: Any) -> int | None:
+        """How many rows the answer holds (None for an object without rows)."""
+        rows = value.get(self.rows) if self.rows and isinstance(value, dict) else value
+        return len(rows) if isinstance(rows, list) else None
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "an empty body"

@@ -108,9 +108,12 @@ class ConnecttoTeamsClient(http.VendorClient):
         async with self._reseller_lock:
             if self._reseller is not None:
                 return self._reseller
-            endpoint = self.endpoints["authenticatedUser"]
-            answer = await self.call(
-                "authenticatedUser", endpoint.method, endpoint.path, content=self.settings.username
-            )
-            self._reseller = wire.reseller_of(answer)
+            self._reseller = wire.reseller_of(await self.authenticated_user())
             return self._reseller
+
+    async def authenticated_user(self) -> Any:
+        """getAuthenticatedUser's answer (the body is the username as raw text)."""
+        endpoint = self.endpoints["authenticatedUser"]
+        return await self.call(
+            "authenticatedUser", endpoint.method, endpoint.path, content=self.settings.username
+        )
