@@ -9,7 +9,7 @@ import pydantic
 
 from reconciler.cli import exitcodes, options
 from reconciler.cli.serve import serve
-from reconciler.engine import workspace
+from reconciler.engine import clone, workspace
 from reconciler.errors import ConfigError
 from reconciler.sandbox import server
 
@@ -36,3 +36,63 @@ def reset(
 
 
 group.add_command(serve)
+
+
+@group.command("clone")
+@options.paths
+@options.config
+@options.scope
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=pathlib.Path),
+    required=True,
+    help="Write the seed here.",
+)
+@click.option(
+    "--config-out",
+    type=click.Path(dir_okay=False, path_type=pathlib.Path),
+    help="Also write a reconciler.yaml aimed at the copy (keep it outside the manifests).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8080,
+    show_default=True,
+    help="The port the copy will be served on (for --config-out).",
+)
+def clone_command(
+    paths: tuple[pathlib.Path, ...],
+    config_path: pathlib.Path | None,
+    enterprises: tuple[str, ...],
+    selectors: tuple[str, ...],
+    out: pathlib.Path,
+    config_out: pathlib.Path | None,
+    port: int,
+) -> int:
+    """Copy the live state of the managed enterprises into a sandbox seed, to rehearse an
+    apply on a copy of production before running it for real.
+
+    \b
+    Examples:
+      reconciler sandbox clone enterprises/ -o rh/seed.yaml --config-out rh/reconciler.yaml
+      reconciler sandbox serve --port 8080 --db rh/sandbox.db --seed rh/seed.yaml
+      reconciler plan --config rh/reconciler.yaml enterprises/
+    """
+    ws = workspace.load(paths, config_path, enterprises, selectors)
+    cloned = clone.clone(ws, out)
+    for problem in cloned.failed:
+        click.echo(f"error: {problem.describe()}", err=True)
+    click.echo(
+        f"wrote {out}: {len(cloned.copied)} enterprise(s) copied"
+        + (
+            f"; not live yet (a rehearsal creates them): {', '.join(cloned.absent)}"
+            if cloned.absent
+            else ""
+        )
+    )
+    if config_out is not None:
+        config_out.parent.mkdir(parents=True, exist_ok=True)
+        config_out.write_text(clone.rehearsal_config(cloned.credentials, port, cloned.reseller))
+        click.echo(f"wrote {config_out}: aimed at http://127.0.0.1:{port}")
+    return exitcodes.ERROR if cloned.failed else exitcodes.OK

@@ -25,14 +25,34 @@ class C2TUser(_Seed):
 
 
 class SeedNumber(_Seed):
+    id: int | None = None  # the DID id; kept by `reconciler sandbox clone`
     number: str
     sms: bool = True
     voice: bool = True
     fax: bool = False
     voiceRouteType: Literal["DIRECT_ROUTING", "EXTERNAL_TRUNK", "OPERATOR_CONNECT"] | None = None
     smsCarrierProfile: str | None = None
-    assignedTo: dict[str, str] | None = None  # {"type": "USER"|"TRUNK", "id": ...}: not SMS
+    # {"type": "USER", "id": userId} (with services ["SMS"]: the SMS user's number), or
+    # {"type": "SMS_GROUP", "id": "<groupId>"}, or another holder ({"type": "TRUNK", ...}).
+    assignedTo: dict[str, str] | None = None
     services: list[str] = Field(default_factory=list)  # e.g. ["PBX"], ["CALLAPP"], ["ET"]
+
+
+class SeedSmsUser(_Seed):
+    userId: str
+    email: str | None = None
+    enable: bool = True
+    useCallingPhoneNumber: bool = False
+    userType: str | None = "BU"
+    userTag: str | None = None
+
+
+class SeedGroup(_Seed):
+    groupId: int
+    groupName: str
+    groupOwner: str
+    enable: bool = True
+    members: list[str] = Field(default_factory=list)
 
 
 class SeedEnterprise(_Seed):
@@ -43,6 +63,8 @@ class SeedEnterprise(_Seed):
     teamsUsers: list[str] = Field(default_factory=list)
     numbers: list[SeedNumber] = Field(default_factory=list)
     appSynced: bool = True
+    smsUsers: list[SeedSmsUser] = Field(default_factory=list)
+    smsGroups: list[SeedGroup] = Field(default_factory=list)
 
 
 class ConnecttoTeams(_Seed):
@@ -75,9 +97,29 @@ class Payment(_Seed):
     subscriptionStatus: str = "active"
 
 
+class SeedMapping(_Seed):
+    numberToMessageAppMapId: str
+    phoneNumber: str
+    messagingAppType: str = "Teams"
+    messagingAppId: str
+    name: str | None = None
+
+
+class CsmsEnterprise(_Seed):
+    enterpriseId: str
+    cspId: str
+    name: str
+    contact: str | None = None
+    number: str | None = None
+    email: str | None = None
+    createdDate: int = 0  # epoch milliseconds
+    mappings: list[SeedMapping] = Field(default_factory=list)
+
+
 class ContextSms(_Seed):
     users: list[CsmsUser] = Field(default_factory=list)
     csps: list[Csp] = Field(default_factory=list)
+    enterprises: list[CsmsEnterprise] = Field(default_factory=list)
     payments: list[Payment] = Field(default_factory=list)
     stripeWebhookSecret: str = "whsec_sandbox"
     tokenTtlSeconds: int = 3600

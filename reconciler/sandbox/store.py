@@ -201,6 +201,12 @@ class Store:
             }
 
 
+def _serial(server_id: str) -> int:
+    """The number in a ContextSMS id (E0000090 -> 90), 0 when it has none."""
+    digits = "".join(c for c in server_id if c.isdigit())
+    return int(digits) if digits else 0
+
+
 def _load_seed(store: Store, db: sqlite3.Connection, seed: seedmod.Seed) -> None:
     c2t, csms, cnt = seed.connecttoteams, seed.contextsms, seed.connectel
     store.set_meta("c2t.clients", {c.clientId: c.clientSecret for c in c2t.clients})
@@ -216,7 +222,7 @@ def _load_seed(store: Store, db: sqlite3.Connection, seed: seedmod.Seed) -> None
             "expireRecipients": cnt.expireRecipients,
         },
     )
-    max_enterprise = 0
+    max_enterprise, max_group = 0, 190  # new groups start at 191
     for enterprise in c2t.enterprises:
         max_enterprise = max(max_enterprise, enterprise.enterpriseId)
         db.execute(
@@ -238,10 +244,11 @@ def _load_seed(store: Store, db: sqlite3.Connection, seed: seedmod.Seed) -> None
             country, national, did = did_of(number.number)
             assigned = number.assignedTo or {}
             db.execute(
-                "INSERT INTO c2t_number (enterprise_id, e164, country_code, national, did, voice,"
-                " sms, fax, route, carrier, assignee_type, assignee_id, services)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO c2t_number (id, enterprise_id, e164, country_code, national, did,"
+                " voice, sms, fax, route, carrier, assignee_type, assignee_id, services)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    number.id,
                     enterprise.enterpriseId,
                     number.number,
                     country,
@@ -257,8 +264,38 @@ def _load_seed(store: Store, db: sqlite3.Connection, seed: seedmod.Seed) -> None
                     json.dumps(number.services),
                 ),
             )
+        for sms_user in enterprise.smsUsers:
+            db.execute(
+                "INSERT INTO c2t_sms_user VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    enterprise.enterpriseId,
+                    sms_user.userId,
+                    sms_user.email or sms_user.userId,
+                    int(sms_user.enable),
+                    int(sms_user.useCallingPhoneNumber),
+                    None,
+                    sms_user.userType,
+                    sms_user.userTag,
+                ),
+            )
+        for group in enterprise.smsGroups:
+            max_group = max(max_group, group.groupId)
+            db.execute(
+                "INSERT INTO c2t_group VALUES (?, ?, ?, ?, ?, NULL)",
+                (
+                    group.groupId,
+                    enterprise.enterpriseId,
+                    group.groupName,
+                    group.groupOwner,
+                    int(group.enable),
+                ),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO c2t_group_member VALUES (?, ?)",
+                [(group.groupId, member) for member in group.members],
+            )
     db.execute("INSERT INTO counters VALUES ('c2t.enterprise', ?)", (max_enterprise or 99,))
-    db.execute("INSERT INTO counters VALUES ('c2t.group', 190)")
+    db.execute("INSERT INTO counters VALUES ('c2t.group', ?)", (max_group,))
     for user in csms.users:
         db.execute(
             "INSERT INTO csms_user VALUES (?, ?, ?)", (user.username, user.password, user.cspId)
@@ -268,8 +305,37 @@ def _load_seed(store: Store, db: sqlite3.Connection, seed: seedmod.Seed) -> None
         max_csp = max(max_csp, int(csp.cspUserId[3:]))
         db.execute("INSERT INTO csms_csp VALUES (?, ?)", (csp.cspUserId, csp.model_dump_json()))
     db.execute("INSERT INTO counters VALUES ('csms.csp', ?)", (max_csp,))
-    db.execute("INSERT INTO counters VALUES ('csms.enterprise', 89)")
-    db.execute("INSERT INTO counters VALUES ('csms.mapping', 122)")
+    max_csms, max_mapping = 89, 122  # new ones start at E0000090 and NTMAP0000123
+    for item in csms.enterprises:
+        max_csms = max(max_csms, _serial(item.enterpriseId))
+        db.execute(
+            "INSERT INTO csms_enterprise VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+            (
+                item.enterpriseId,
+                item.cspId,
+                item.name,
+                item.contact,
+                item.number,
+                item.email,
+                item.createdDate,
+                item.createdDate,
+            ),
+        )
+        for mapping in item.mappings:
+            max_mapping = max(max_mapping, _serial(mapping.numberToMessageAppMapId))
+            db.execute(
+                "INSERT INTO csms_mapping VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    mapping.numberToMessageAppMapId,
+                    item.enterpriseId,
+                    mapping.phoneNumber,
+                    mapping.messagingAppType,
+                    mapping.messagingAppId,
+                    mapping.name,
+                ),
+            )
+    db.execute("INSERT INTO counters VALUES ('csms.enterprise', ?)", (max_csms,))
+    db.execute("INSERT INTO counters VALUES ('csms.mapping', ?)", (max_mapping,))
     for payment in csms.payments:
         db.execute(
             "INSERT INTO csms_payment VALUES (?, ?, ?)",
