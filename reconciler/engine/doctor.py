@@ -10,7 +10,6 @@ enterprise of the reseller's listing is read, and ContextSMS's CSP reads are ski
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -75,11 +74,7 @@ def diagnose(
         usable.append(api)
     with Run(config, retry=PROBE_RETRY, env=env) as run:
         for api in usable:
-            probe = {
-                "connecttoteams": _connecttoteams,
-                "contextsms": _contextsms,
-                "connectel": _connectel,
-            }[api]
+            probe = PROBES[api]
             checks += run.do(lambda probe=probe: probe(run, desired))  # type: ignore[misc]
     return Diagnosis(tuple(checks))
 
@@ -88,73 +83,74 @@ Probe = Callable[[], Awaitable[Any]]
 
 
 class _Checks:
-    """The checks of one API, in order; each probe's failure is its own check's."""
+    """The checks of one API, in order; each probe's failure is its own check's. Reads
+    go through `client`'s endpoint map and are checked against `shapes`."""
 
-    def __init__(self, api: str) -> None:
-        self.api = api
+    def __init__(
+        self, client: http.VendorClient, section: str, shapes: Mapping[str, Shape]
+    ) -> None:
+        self.api = client.api
+        self.client = client
+        self.section = section  # where reconciler.yaml configures the API
+        self.shapes = shapes
         self.items: list[Check] = []
 
-    async def step(self, what: str, probe: Probe, fix: str) -> tuple[bool, Any]:
+    async def step(self, what: str, probe: Probe, fix: str) -> bool:
         try:
             detail = await probe()
         except errors.ApiError as exc:
             self.items.append(Check(self.api, what, "fail", str(exc), fix))
-            return False, None
+            return False
         self.items.append(Check(self.api, what, "pass", str(detail)))
-        return True, detail
+        return True
 
-    async def read(
-        self,
-        client: http.VendorClient,
-        operation: str,
-        shape: Shape,
-        section: str,
-        ask: Probe | None = None,
-        **params: Any,
-    ) -> Any:
-        """Call one read of the endpoint map (or `ask`) and check its answer's shape."""
-        endpoint: Endpoint = client.endpoints[operation]
+    async def read(self, operation: str, ask: Probe | None = None, **params: Any) -> Any:
+        """Call one read of the endpoint map (or `ask`) and check its answer's shape;
+        None when it failed."""
+        endpoint: Endpoint = self.client.endpoints[operation]
         shown = f"{endpoint.method} {endpoint.path}"
-        fix = (
-            f"the vendor documents {shown}: check the provider's url"
-            if endpoint.documented
-            else f"{operation} is assumed: set {section}.endpoints.{operation} in "
-            "reconciler.yaml to the path in the vendor's reference ('METHOD /path')"
-        )
-        check = Check(self.api, operation, "pass", "", fix, shown, endpoint.documented)
+        shape = self.shapes[operation]
         try:
-            answer = await (ask() if ask else client.op(operation, **params))
+            answer = await (ask() if ask else self.client.op(operation, **params))
+            wrong = shape.problem(answer)
         except errors.ApiError as exc:
-            self.items.append(_with(check, status="fail", detail=str(exc)))
-            return None
-        wrong = shape.problem(answer)
+            wrong, answer = str(exc), None
+        else:
+            wrong = wrong and f"unexpected answer: {wrong}"
         if wrong:
-            self.items.append(_with(check, status="fail", detail=f"unexpected answer: {wrong}"))
+            fix = (
+                f"the vendor documents {shown}: check the provider's url"
+                if endpoint.documented
+                else f"{operation} is assumed: set {self.section}.endpoints.{operation} in "
+                "reconciler.yaml to the path in the vendor's reference ('METHOD /path')"
+            )
+            self.items.append(
+                Check(self.api, operation, "fail", wrong, fix, shown, endpoint.documented)
+            )
             return None
-        rows = shape.count(answer)
-        seen = (
-            "the expected fields"
-            if rows is None
-            else f"{rows} {'item' if rows == 1 else 'items'} with the expected fields"
+        self.items.append(
+            Check(self.api, operation, "pass", _seen(shape, answer), "", shown, endpoint.documented)
         )
-        if rows == 0 and shape.row_needs:
-            seen = "an empty list (its items' fields could not be checked)"
-        self.items.append(_with(check, detail=seen, fix=""))
         return answer
 
-    def skip(self, what: str, why: str, client: http.VendorClient | None = None) -> None:
-        endpoint = client.endpoints.get(what) if client else None
+    def skip(self, what: str, why: str) -> None:
+        endpoint = self.client.endpoints.get(what)
         shown = f"{endpoint.method} {endpoint.path}" if endpoint else ""
         documented = endpoint.documented if endpoint else None
         self.items.append(Check(self.api, what, "skip", why, "", shown, documented))
 
 
-def _with(check: Check, **changes: Any) -> Check:
-    return dataclasses.replace(check, **changes)
+def _seen(shape: Shape, answer: Any) -> str:
+    rows = shape.count(answer)
+    if rows is None:
+        return "the expected fields"
+    if rows == 0 and shape.row_needs:
+        return "an empty list (its items' fields could not be checked)"
+    return f"{rows} {'item' if rows == 1 else 'items'} with the expected fields"
 
 
-async def _reach_and_login(checks: _Checks, run: Run, api: str, client: http.VendorClient) -> bool:
-    reached, _ = await checks.step(
+async def _reach_and_login(checks: _Checks, run: Run, api: str) -> bool:
+    reached = await checks.step(
         "reach", lambda: run.session.reach(api), "check the provider's url, DNS, proxy and CA"
     )
     if not reached:
@@ -162,10 +158,10 @@ async def _reach_and_login(checks: _Checks, run: Run, api: str, client: http.Ven
         return False
 
     async def login() -> str:
-        await client.auth_headers()
+        await checks.client.auth_headers()
         return "credentials accepted, token issued"
 
-    logged_in, _ = await checks.step(
+    logged_in = await checks.step(
         "authentication", login, f"check the credentials of providers.{api}"
     )
     if not logged_in:
@@ -174,45 +170,25 @@ async def _reach_and_login(checks: _Checks, run: Run, api: str, client: http.Ven
 
 
 async def _connecttoteams(run: Run, desired: state.State) -> list[Check]:
-    checks = _Checks("ConnecttoTeams")
     client = run.session.connecttoteams
-    section = "providers.connecttoteams"
-    if not await _reach_and_login(checks, run, "connecttoteams", client):
+    checks = _Checks(client, "providers.connecttoteams", connecttoteams.SHAPES)
+    if not await _reach_and_login(checks, run, "connecttoteams"):
         return checks.items
     reseller = client.settings.resellerId
-    found = await checks.read(
-        client,
-        "authenticatedUser",
-        connecttoteams.SHAPES["authenticatedUser"],
-        section,
-        ask=client.authenticated_user,
-    )
+    found = await checks.read("authenticatedUser", ask=client.authenticated_user)
     if reseller is None and found is not None:
         reseller = connecttoteams.reseller_of(found)
     if reseller is None:
-        checks.skip("listEnterprises", "no reseller id", client)
+        checks.skip("listEnterprises", "no reseller id")
         return checks.items
-    listing = await checks.read(
-        client,
-        "listEnterprises",
-        connecttoteams.SHAPES["listEnterprises"],
-        section,
-        resellerId=reseller,
-    )
+    listing = await checks.read("listEnterprises", resellerId=reseller)
     rows = connecttoteams.enterprise_rows(listing) if listing is not None else []
     row = _pick(rows, desired)
     for operation in connecttoteams.ENTERPRISE_READS:
         if row is None:
-            why = "no enterprise to read (the listing failed or is empty)"
-            checks.skip(operation, why, client)
-            continue
-        await checks.read(
-            client,
-            operation,
-            connecttoteams.SHAPES[operation],
-            section,
-            enterpriseId=row["enterpriseId"],
-        )
+            checks.skip(operation, "no enterprise to read (the listing failed or is empty)")
+        else:
+            await checks.read(operation, enterpriseId=row["enterpriseId"])
     return checks.items
 
 
@@ -225,38 +201,30 @@ def _pick(rows: list[dict[str, Any]], desired: state.State) -> dict[str, Any] | 
 
 
 async def _contextsms(run: Run, desired: state.State) -> list[Check]:
-    checks = _Checks("ContextSMS")
-    client = run.session.contextsms
-    section = "providers.contextsms"
-    if not await _reach_and_login(checks, run, "contextsms", client):
+    checks = _Checks(run.session.contextsms, "providers.contextsms", contextsms.SHAPES)
+    if not await _reach_and_login(checks, run, "contextsms"):
         return checks.items
     csps = sorted({e.contextsms.cspId for e in desired.enterprises.values() if e.contextsms})
     if not csps:
         why = "no cspId known: give the manifests' path (doctor PATH) to read a CSP"
         for operation in ("listEnterprises", "cspMappings", "getEnterprise", "listMappings"):
-            checks.skip(operation, why, client)
+            checks.skip(operation, why)
         return checks.items
-    listing = await checks.read(
-        client, "listEnterprises", contextsms.SHAPES["listEnterprises"], section, cspId=csps[0]
-    )
-    await checks.read(
-        client, "cspMappings", contextsms.SHAPES["cspMappings"], section, cspId=csps[0]
-    )
+    listing = await checks.read("listEnterprises", cspId=csps[0])
+    await checks.read("cspMappings", cspId=csps[0])
     first = listing[0]["enterpriseId"] if listing else None
     for operation in ("getEnterprise", "listMappings"):
         if first is None:
-            checks.skip(operation, f"CSP {csps[0]} has no enterprise to read", client)
-            continue
-        await checks.read(
-            client, operation, contextsms.SHAPES[operation], section, enterpriseId=first
-        )
+            checks.skip(operation, f"CSP {csps[0]} has no enterprise to read")
+        else:
+            await checks.read(operation, enterpriseId=first)
     return checks.items
 
 
 async def _connectel(run: Run, desired: state.State) -> list[Check]:
-    checks = _Checks("Connectel")
     client = run.session.connectel
-    reached, _ = await checks.step(
+    checks = _Checks(client, "providers.connectel", {})
+    reached = await checks.step(
         "reach",
         lambda: run.session.reach("connectel"),
         "check the provider's url, DNS, proxy and CA",
@@ -273,3 +241,6 @@ async def _connectel(run: Run, desired: state.State) -> list[Check]:
 
     await checks.step("authentication", token, "check providers.connectel.token")
     return checks.items
+
+
+PROBES = {"connecttoteams": _connecttoteams, "contextsms": _contextsms, "connectel": _connectel}

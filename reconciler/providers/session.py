@@ -135,13 +135,14 @@ class Session:
     async def reach(self, api: str) -> str:
         """One GET of the API's base URL, whatever it answers: the connection (and the
         TLS handshake) works. Returns what answered; errors.Unreachable naming the URL."""
-        url = self.client(api).base_url
+        client = self.client(api)
+        url = client.base_url
         try:
             response = await self.http.get(url + "/")
         except httpx.TransportError as exc:
             kind = "TLS handshake failed: " if "SSL" in repr(exc) else ""
             raise errors.Unreachable(
-                self.client(api).api, "reach", kind + http.unreachable(url, exc)
+                client.api, "reach", kind + http.unreachable(url, exc)
             ) from None
         scheme = "HTTPS (TLS verified)" if url.startswith("https") else "HTTP"
         return f"{scheme} {response.status_code} from {url}/"
