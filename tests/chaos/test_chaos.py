@@ -106,7 +106,12 @@ def test_two_runners_from_two_checkouts_converge_through_the_twin_rule(project: 
         assert codes == [0, 0], (attempt, codes, tails)
         for out, err in results:
             summary = json.loads(out.splitlines()[-1])
-            assert summary["verified"]["converged"] is True
+            if summary["applied"] == 0 and summary["calls"] == 0:
+                # the other runner finished first: this one planned no changes, so there
+                # was nothing to apply and nothing to verify
+                assert summary["verified"] is None, summary
+            else:
+                assert summary["verified"]["converged"] is True, summary
             no_secret(out, err)
         live = state(project)
         created = Counter(e["name"] for e in live["csms_enterprise"])
