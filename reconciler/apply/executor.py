@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from reconciler.apply import refs
 from reconciler.apply.outcome import Event, Outcome, Report, Status
 from reconciler.plan.model import Change, Plan
 from reconciler.providers.session import Session
+from reconciler.providers.telemetry import scoped
 
 OnEvent = Callable[[Event], None]
 Node = tuple[str, int]  # (change id, index of the call in the change)
@@ -65,8 +67,8 @@ class Executor:
         self.parallelism = parallelism
         self.refs: dict[str, Any] = {}
         self.status: dict[str, Status] = {}
-        self.reasons: dict[str, str] = {}
-        self.started: set[str] = set()
+        self.started: dict[str, tuple[float, float]] = {}  # id -> (epoch, perf counter)
+        self.outcomes: dict[str, Outcome] = {}
         self.done = 0
         self.changes = plan.changes  # computed once: a plan may hold thousands
         self.by_id = {c.id: c for c in self.changes}
@@ -92,9 +94,7 @@ class Executor:
         self._stop_if_idle()
         await asyncio.gather(*(self._worker() for _ in range(max(1, self.parallelism))))
         outcomes = tuple(
-            Outcome(
-                ch.id, ch.enterprise, self.status.get(ch.id, "skipped"), self.reasons.get(ch.id, "")
-            )
+            self.outcomes.get(ch.id) or Outcome(ch.id, ch.enterprise, "skipped")
             for ch in self.changes
         )
         throttled = self.session.throttled_since(self.throttled_before)
@@ -121,7 +121,7 @@ class Executor:
 
     async def _run(self, change: Change, index: int) -> None:
         if change.id not in self.started:
-            self.started.add(change.id)
+            self.started[change.id] = (time.time(), time.perf_counter())
             self.on_event(Event("start", change.id, self.done, self.total))
         try:
             await self._call(change, index)
@@ -152,7 +152,8 @@ class Executor:
         path = call.path.format(**params)
         body = refs.resolve(call.body, self.refs)
         needs = tuple(call.produces.values())
-        answer = await client.send(call.operation, call.method, path, params, body, needs)
+        with scoped(enterprise=change.enterprise, change=change.id):
+            answer = await client.send(call.operation, call.method, path, params, body, needs)
         for name, field in call.produces.items():
             self.refs[name] = answer[field]
 
@@ -183,9 +184,12 @@ class Executor:
         if change.id in self.status:
             return
         self.status[change.id] = status
-        self.reasons[change.id] = reason
         self.done += 1
-        outcome = Outcome(change.id, change.enterprise, status, reason)
+        began = self.started.get(change.id)
+        seconds = time.perf_counter() - began[1] if began else 0.0
+        at = began[0] if began else None
+        outcome = Outcome(change.id, change.enterprise, status, reason, at, seconds)
+        self.outcomes[change.id] = outcome
         self.on_event(Event("finish", change.id, self.done, self.total, outcome))
 
 

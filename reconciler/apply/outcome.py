@@ -14,6 +14,8 @@ class Outcome:
     enterprise: str
     status: Status
     reason: str = ""  # why it failed or was skipped; never holds a secret
+    started: float | None = None  # epoch seconds of its first call (None: none ran)
+    seconds: float = 0.0  # from its first call to its end
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""`reconciler apply`: plan (or load a saved plan), confirm, execute, summarize."""
+"""`reconciler apply`: plan (or load a saved plan), confirm, execute, summarize, and leave
+the journal and metrics asked for."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import pathlib
 import click
 
 from reconciler.apply.outcome import Report
-from reconciler.cli import options, progress
-from reconciler.engine import saved, workspace
+from reconciler.cli import options, progress, records
+from reconciler.engine import journal, provenance, saved, workspace
 from reconciler.engine.run import Run
+from reconciler.render import journal as render_journal
 from reconciler.render import text
 
 
@@ -30,6 +32,19 @@ from reconciler.render import text
     is_flag=True,
     help="Do not re-read and plan again after the calls (apply then cannot prove it converged).",
 )
+@click.option(
+    "--report",
+    "journal_path",
+    type=click.Path(path_type=pathlib.Path, dir_okay=False),
+    help="Write the apply journal here (JSON: each change, its calls and outcome).",
+)
+@click.option(
+    "--report-junit",
+    "junit_path",
+    type=click.Path(path_type=pathlib.Path, dir_okay=False),
+    help="Write one JUnit test case per change here.",
+)
+@records.metrics_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -42,6 +57,9 @@ def command(
     yes: bool,
     as_json: bool,
     no_verify: bool,
+    journal_path: pathlib.Path | None,
+    junit_path: pathlib.Path | None,
+    metrics_file: pathlib.Path | None,
 ) -> int:
     """Make the live platforms match the manifests (or apply a saved plan.json)."""
     old = saved.load(paths)
@@ -61,5 +79,23 @@ def command(
             with progress.Reporter(
                 len(plan.changes), as_json=as_json, color=options.color(ctx, "stderr")
             ) as reporter:
-                report = run.apply(plan, reporter, verify_in=None if no_verify else ws)
-    return progress.finish(report, plan, as_json=as_json)
+                unsubscribe = run.session.telemetry.subscribe(reporter.retried)
+                try:
+                    report = run.apply(plan, reporter, verify_in=None if no_verify else ws)
+                finally:
+                    unsubscribe()
+        summary = run.summary("apply")
+    code = progress.finish(report, plan, summary, as_json=as_json)
+    if journal_path or junit_path:
+        record = journal.build(plan, report, summary, provenance.gather(ws.config, ws.paths))
+        if journal_path:
+            records.write(journal_path, render_journal.as_json(record), "the apply journal")
+        if junit_path:
+            records.write(junit_path, render_journal.junit(record), "the JUnit report")
+    if metrics_file:
+        from reconciler.render import metrics  # prometheus_client only when asked
+
+        ok = code == 0
+        body = metrics.text(summary, success=ok, report=report, planned=len(plan.changes))
+        records.write(metrics_file, body, "metrics")
+    return code

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import pathlib
 import sys
 import traceback
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 import click
 
 from reconciler import __version__
-from reconciler.cli import exitcodes
+from reconciler.cli import exitcodes, logs
 from reconciler.errors import ReconcilerError, UsageError
 
 # Commands are imported when used: `validate` must not pay for FastAPI, httpx and rich.
@@ -52,10 +53,39 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="reconciler")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.option("--no-color", is_flag=True, help="Plain output even on a terminal.")
+@click.option(
+    "--log-format",
+    type=click.Choice(logs.FORMATS),
+    default="text",
+    show_default=True,
+    help="Log lines as text or one JSON object per line.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(logs.LEVELS, case_sensitive=False),
+    default="warning",
+    show_default=True,
+    help="debug: every API call; info: retries and rate changes too.",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(path_type=pathlib.Path, dir_okay=False),
+    help="Write the log here instead of stderr (appended).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, no_color: bool) -> None:
-    """GitOps for SMS in Microsoft Teams: validate, plan, apply and report drift."""
+def cli(
+    ctx: click.Context,
+    debug: bool,
+    no_color: bool,
+    log_format: str,
+    log_level: str,
+    log_file: pathlib.Path | None,
+) -> None:
+    """GitOps for SMS in Microsoft Teams: validate, plan, apply and report drift.
+
+    Global options (--debug, --no-color, --log-*) go before or after the command."""
     ctx.obj = {"debug": debug, "color": not no_color}
+    logs.configure(log_format, log_level, log_file)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -69,9 +99,44 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
+GLOBAL_FLAGS = {"--debug", "--no-color"}
+GLOBAL_VALUES = {"--log-format", "--log-level", "--log-file"}
+
+
+def hoist(args: list[str]) -> list[str]:
+    """`args` with the global options found after the command moved before it, so
+    `reconciler plan --no-color` means what `reconciler --no-color plan` does. Nothing
+    after `--` moves."""
+    command, i = None, 0
+    while i < len(args) and command is None:
+        if args[i] in COMMANDS:
+            command = i
+        i += 2 if args[i] in GLOBAL_VALUES else 1  # skip an option's value
+    if command is None:
+        return args
+    front, rest, moved = args[:command], [], []
+    tail = args[command:]
+    i = 0
+    while i < len(tail):
+        arg = tail[i]
+        if arg == "--":
+            rest += tail[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS or (name in GLOBAL_VALUES and "=" in arg):
+            moved.append(arg)
+        elif arg in GLOBAL_VALUES and i + 1 < len(tail):
+            moved += [arg, tail[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + moved + rest
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code: the error funnel."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = hoist(list(sys.argv[1:] if argv is None else argv))
     try:
         result = cli.main(args=args, prog_name="reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:

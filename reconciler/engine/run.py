@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -26,6 +27,8 @@ from reconciler.model import live, state
 from reconciler.plan import planner
 from reconciler.plan.model import Plan
 from reconciler.providers import http, read, session
+from reconciler.providers.telemetry import scoped
+from reconciler.reports.run import RunSummary
 
 T = TypeVar("T")
 OnEvent = executor.OnEvent
@@ -66,6 +69,8 @@ class Run:
         self._stack = contextlib.ExitStack()
         self._runner: asyncio.Runner | None = None
         self._session: session.Session | None = None
+        self.started = time.time()
+        self.stages: dict[str, float] = {}  # seconds spent in each stage so far
 
     @property
     def session(self) -> session.Session:
@@ -103,22 +108,40 @@ class Run:
         finally:
             self._stack.close()
 
-    def do(self, work: Callable[[], Awaitable[T]]) -> T:
-        """Run `work` in this run's loop and return its result."""
+    def do(self, work: Callable[[], Awaitable[T]], stage: str = "read") -> T:
+        """Run `work` in this run's loop and return its result; its time and its calls
+        count as `stage`'s."""
         assert self._runner is not None, "use Run as a context manager"
         result: list[T] = []
 
         async def main() -> None:
-            result.append(await work())
+            with scoped(stage=stage):
+                result.append(await work())
 
         # The result is passed out of band: the runner's SIGINT bookkeeping formats the
         # repr of its main task, which for a large tenant would be the whole live state.
-        self._runner.run(main())
+        with self.timed(stage):
+            self._runner.run(main())
         return result[0]
 
-    def read(self, desired: state.State) -> live.Live:
+    @contextlib.contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Count the time inside as `stage`'s (added up when it runs more than once)."""
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - began
+            self.stages[stage] = self.stages.get(stage, 0.0) + spent
+
+    def summary(self, command: str) -> RunSummary:
+        """What the run has cost so far."""
+        tally = self.session.telemetry.since()
+        return RunSummary(command, self.started, time.time(), dict(self.stages), tally)
+
+    def read(self, desired: state.State, stage: str = "read") -> live.Live:
         """Live state of the enterprises in `desired`; failed reads are in `failed`."""
-        return self.do(lambda: read.read(self.session, desired))
+        return self.do(lambda: read.read(self.session, desired), stage)
 
     def _settings(self, workspace: Workspace, force: bool) -> planner.Settings:
         return planner.Settings(
@@ -132,11 +155,13 @@ class Run:
         """Read, then plan; every enterprise's problems are on its part of the plan."""
         found = self.read(workspace.desired)
         settings = self._settings(workspace, force)
-        made = planner.plan(workspace.desired, found, settings)
-        emails = planner.needs_payment(made, workspace.desired)
+        with self.timed("plan"):
+            made = planner.plan(workspace.desired, found, settings)
+            emails = planner.needs_payment(made, workspace.desired)
         if emails:
             paid = self.do(lambda: read.payments(self.session, emails))
-            made = planner.with_payments(made, paid, workspace.desired, settings)
+            with self.timed("plan"):
+                made = planner.with_payments(made, paid, workspace.desired, settings)
         return Planned(made, found)
 
     def apply(self, plan: Plan, on_event: OnEvent, *, verify_in: Workspace | None = None) -> Report:
@@ -146,7 +171,8 @@ class Run:
         report = self.do(
             lambda: executor.execute(
                 plan, self.session, parallelism=self.parallelism, on_event=on_event
-            )
+            ),
+            "apply",
         )
         if verify_in is None or not plan.changes:
             return report
@@ -162,7 +188,9 @@ class Run:
         wanted = workspace.desired.enterprises
         desired = state.State.model_construct(enterprises={n: wanted[n] for n in touched})
         before = self.session.calls
-        again = planner.plan(desired, self.read(desired), self._settings(workspace, True))
+        found = self.read(desired, "verify")
+        with self.timed("verify"):
+            again = planner.plan(desired, found, self._settings(workspace, True))
         return Verification(
             checked=tuple(touched),
             unconverged=tuple(e.name for e in again.enterprises if e.changes or e.problems),

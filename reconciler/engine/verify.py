@@ -101,7 +101,7 @@ async def _callbacks(
 
 def verify_in(run: Run, targets: list[Target], options: Options) -> list[Result]:
     """verify through the run's session."""
-    return run.do(lambda: verify(run.session.connectel, targets, options))
+    return run.do(lambda: verify(run.session.connectel, targets, options), "send")
 
 
 def check(options: Options) -> None:

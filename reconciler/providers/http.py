@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ import tenacity
 from reconciler import errors
 from reconciler.config.model import SECRET_FIELDS
 from reconciler.providers.ratelimit import Gate
+from reconciler.providers.telemetry import Telemetry
 from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Twins, lowest_id
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -38,13 +40,24 @@ class RetryPolicy:
     maximum: float = 20.0
     lookup_window: float = 60.0  # seconds a create with no answer is looked for (late commits)
 
-    def retrying(self, sleep: Sleep) -> tenacity.AsyncRetrying:
+    def retrying(
+        self, sleep: Sleep, on_retry: Callable[[int, float, BaseException], None] | None = None
+    ) -> tenacity.AsyncRetrying:
+        """The retry loop; `on_retry(attempt, wait, error)` before each wait."""
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            wait = state.next_action.sleep if state.next_action else 0.0
+            if on_retry is not None and exc is not None:
+                on_retry(state.attempt_number, float(wait), exc)
+
         return tenacity.AsyncRetrying(
             stop=self._stop,
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(errors.Transient),
             reraise=True,
             sleep=sleep,
+            before_sleep=before_sleep,
         )
 
     def _stop(self, state: tenacity.RetryCallState) -> bool:
@@ -72,12 +85,13 @@ class RetryPolicy:
 @dataclasses.dataclass(frozen=True)
 class Wiring:
     """What a vendor client shares with the rest of its session: the pooled httpx client,
-    its API's gate, the retry policy and the sleep."""
+    its API's gate, the retry policy, the sleep and the run's record of calls."""
 
     http: httpx.AsyncClient
     gate: Gate
     retry: RetryPolicy = RetryPolicy()
     sleep: Sleep = asyncio.sleep
+    telemetry: Telemetry = dataclasses.field(default_factory=Telemetry)
 
 
 class VendorClient:
@@ -215,7 +229,14 @@ class VendorClient:
         have given (the object found by name); a found object ends the loop.
         """
         failure: errors.ApiError | None = None
-        async for attempt in self.wiring.retry.retrying(self.wiring.sleep):
+
+        def retried(number: int, wait: float, exc: BaseException) -> None:
+            why = exc.detail if isinstance(exc, errors.ApiError) else type(exc).__name__
+            status = getattr(exc, "status", None)
+            reason = f"{status} {why}" if status else why
+            self.wiring.telemetry.retry(self.api, operation, number, wait, reason)
+
+        async for attempt in self.wiring.retry.retrying(self.wiring.sleep, retried):
             with attempt:
                 # A 429 was refused before the vendor acted: nothing to look up then.
                 if recover is not None and failure and not isinstance(failure, errors.RateLimited):
@@ -234,6 +255,7 @@ class VendorClient:
                         params=params,
                         authenticate=authenticate,
                         expect=expect,
+                        attempt=attempt.retry_state.attempt_number,
                     )
                 except errors.ApiError as exc:
                     failure = exc
@@ -269,13 +291,14 @@ class VendorClient:
         params: Mapping[str, Any] | None = None,
         authenticate: bool = True,
         expect: Answer | None = None,
+        attempt: int = 1,
     ) -> Any:
         """One attempt (no retry); with `authenticate`, one re-authentication on a 401."""
         for first in (True, False):
             sent = {**(headers or {}), **(await self.auth_headers() if authenticate else {})}
             try:
                 return await self._send(
-                    operation, method, url, sent, json_body, data, content, params, expect
+                    operation, method, url, sent, json_body, data, content, params, expect, attempt
                 )
             except errors.Unauthorized:
                 if not (authenticate and first):
@@ -294,8 +317,28 @@ class VendorClient:
         content: str | None,
         params: Mapping[str, Any] | None,
         expect: Answer | None = None,
+        attempt: int = 1,
     ) -> Any:
+        telemetry = self.wiring.telemetry
+        queued, sent = time.perf_counter(), telemetry.now()
+        path = self.template(operation, url)
+
+        def record(status: int | None, error: str = "") -> None:
+            telemetry.record(
+                self.api,
+                operation,
+                method,
+                path,
+                status=status,
+                attempt=attempt,
+                sent=sent,
+                queued_ms=(started - queued) * 1000,
+                latency_ms=(time.perf_counter() - started) * 1000,
+                error=error,
+            )
+
         async with self.wiring.gate:
+            started = time.perf_counter()
             self.calls += 1
             try:
                 response = await self.wiring.http.request(
@@ -308,11 +351,15 @@ class VendorClient:
                     params=params,
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing was sent
+                record(None, "connection refused")
                 raise errors.Unreachable(self.api, operation, unreachable(url, exc)) from None
             except httpx.TimeoutException:
+                record(None, "timed out")
                 raise errors.Transient(self.api, operation, "timed out") from None
             except httpx.TransportError as exc:
+                record(None, "connection lost")
                 raise errors.Transient(self.api, operation, f"connection failed ({exc})") from None
+            record(response.status_code)
         if response.status_code == 429:
             self.wiring.gate.throttle()
         else:
@@ -320,6 +367,16 @@ class VendorClient:
         if response.status_code >= 400:
             raise translate(self.api, operation, response, self.secrets())
         return self._parsed(operation, response, expect)
+
+    def template(self, operation: str, url: str) -> str:
+        """The path of `url` as the endpoint map writes it (`{placeholders}` for ids),
+        never its query string (Connectel wants its token there)."""
+        endpoint = self.endpoints.get(operation)
+        if endpoint is not None:
+            return endpoint.path
+        path = httpx.URL(url).path
+        base = httpx.URL(self.base_url).path.rstrip("/")
+        return path[len(base) :] if base and path.startswith(base + "/") else path
 
     def _parsed(
         self, operation: str, response: httpx.Response, expect: Answer | None = None

@@ -10,14 +10,17 @@ from typing import TypeVar
 
 from reconciler import errors
 from reconciler.model.problem import Problem
+from reconciler.providers.telemetry import scoped
 
 T = TypeVar("T")
 
 
 async def isolated(enterprise: str, work: Awaitable[T]) -> T | Problem:
-    """`work`'s result, or the enterprise's Problem when it fails (the run goes on)."""
+    """`work`'s result, or the enterprise's Problem when it fails (the run goes on).
+    Its calls are recorded (and logged) as the enterprise's."""
     try:
-        return await work
+        with scoped(enterprise=enterprise):
+            return await work
     except errors.PlanError as exc:  # a missing pin or an ambiguous name
         return Problem(kind="conflict", enterprise=enterprise, message=str(exc))
     except errors.ApiError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -25,6 +26,7 @@ EPSILON = 1e-9
 DECREASE = 0.9  # of the rate the vendor accepted over the last second
 WINDOW = 1.0  # seconds over which the accepted rate is measured
 MINIMUM = 1.0  # requests per second, however hard the vendor throttles
+log = logging.getLogger("reconciler.ratelimit")
 
 
 class TokenBucket:
@@ -65,7 +67,9 @@ class Gate:
         *,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        name: str = "",
     ) -> None:
+        self.name = name  # the API, for the log
         self.ceiling = rate
         self._slots = asyncio.Semaphore(parallelism)
         self._clock = clock
@@ -124,3 +128,11 @@ class Gate:
             self.bucket = TokenBucket(rate, clock=self._clock, sleep=self._sleep)
         else:
             self.bucket.rate = rate
+        ceiling = f"{self.ceiling:g}/s" if self.ceiling else "none configured"
+        log.info(
+            "%s answered 429: request rate lowered to %.1f/s (ceiling %s)",
+            self.name or "the API",
+            rate,
+            ceiling,
+            extra={"fields": {"api": self.name, "rate": round(rate, 2), "ceiling": self.ceiling}},
+        )

@@ -10,6 +10,7 @@ httpx.MockTransport).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -24,9 +25,15 @@ from reconciler.providers.connectel.client import ConnectelClient
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
 from reconciler.providers.contextsms.client import ContextSmsClient
 from reconciler.providers.ratelimit import Gate
+from reconciler.providers.telemetry import Telemetry
 from reconciler.wire import connecttoteams
 
 SANDBOX_ORIGIN = "http://sandbox"
+API_NAMES = {
+    "connecttoteams": ConnecttoTeamsClient.api,
+    "contextsms": ContextSmsClient.api,
+    "connectel": ConnectelClient.api,
+}
 SANDBOX_PATHS = {
     "connecttoteams": "/connecttoteams",
     "contextsms": "/contextsms/api/v2",
@@ -84,6 +91,7 @@ class Session:
             limits=httpx.Limits(max_connections=width, max_keepalive_connections=width),
         )
         self.has_sandbox = sandbox_app is not None
+        self.telemetry = Telemetry()
         self._clients: dict[str, http.VendorClient] = {}
 
     async def __aenter__(self) -> Session:
@@ -149,10 +157,9 @@ class Session:
 
     def _wiring(self, api: str) -> http.Wiring:
         rate = getattr(self.config.settings.apply.rateLimit, api)
-        gate = Gate(self.parallelism, rate)
-        if self.sleep is not None:
-            return http.Wiring(self.http, gate, self.retry, self.sleep)
-        return http.Wiring(self.http, gate, self.retry)
+        gate = Gate(self.parallelism, rate, name=API_NAMES[api])
+        sleep = self.sleep or asyncio.sleep
+        return http.Wiring(self.http, gate, self.retry, sleep, self.telemetry)
 
     def _url(self, api: str, url: str) -> str:
         if url == "sandbox":

@@ -6,6 +6,7 @@ import json
 
 from reconciler.apply.outcome import Report
 from reconciler.plan.model import Plan
+from reconciler.reports.run import RunSummary
 
 
 def summary(report: Report, plan: Plan) -> str:
@@ -56,7 +57,7 @@ def details(report: Report, plan: Plan) -> list[str]:
     return lines
 
 
-def as_json(report: Report, plan: Plan) -> str:
+def as_json(report: Report, plan: Plan, run: RunSummary | None = None) -> str:
     return json.dumps(
         {
             "event": "summary",
@@ -70,6 +71,7 @@ def as_json(report: Report, plan: Plan) -> str:
                 for p in plan.problems
             ],
             "verified": _verified(report),
+            "run": run.as_dict() if run else None,
         },
         sort_keys=True,
     )

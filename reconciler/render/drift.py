@@ -14,7 +14,7 @@ from typing import Any
 
 from reconciler.render import values
 from reconciler.render.text import PLATFORMS
-from reconciler.reports.drift import Difference, DriftReport, EnterpriseDrift
+from reconciler.reports.drift import READ_HINT, Difference, DriftReport, EnterpriseDrift
 
 KINDS = (
     "connecttoteams",
@@ -34,19 +34,47 @@ ACTIONS = {
     "unmanaged": "live, in no manifest (left alone without prune)",
     "error": "blocks apply",
 }
+# Plain words for the vendors' names of things.
+WORDS = {
+    "connecttoteams": "ConnecttoTeams enterprise",
+    "contextsms": "ContextSMS enterprise",
+    "smsUser": "SMS user",
+    "smsGroup": "SMS group",
+    "mapping": "mapping",
+    "number": "number",
+    "sync": "Teams app",
+    "conflict": "conflict",
+}
+FIELDS = {
+    "appSynced": "synced with Teams",
+    "messagingAppId": "Teams channel",
+    "messagingAppType": "app type",
+    "userTag": "tag",
+    "userType": "user type",
+    "useCallingPhoneNumber": "uses the calling number",
+}
+
+
+def what(d: Difference) -> str:
+    if d.kind == "sync":
+        return "Teams Unified App"
+    return f"{WORDS.get(d.kind, d.kind)} {d.key}".strip()
+
+
+def field(d: Difference) -> str:
+    return FIELDS.get(d.field or "", d.field or "")
 
 
 def line(d: Difference) -> str:
-    what = f"{d.kind} {d.key}".strip()
     if d.action == "update" or d.kind == "sync":
-        git, actual = values.show(d.git), values.show(d.live)
-        return f"{what} {d.field}: git {git}, live {actual}: {ACTIONS[d.action]}"
+        git, actual = _cell(d.git), _cell(d.live)
+        return f"{what(d)} {field(d)}: git {git}, live {actual}: {ACTIONS[d.action]}"
     if d.action == "unmanaged":
-        detail = f" ({values.show(d.live)})" if d.live else ""
-        return f"{what}{detail}: {ACTIONS['unmanaged']}"
+        detail = f" ({_cell(d.live)})" if d.live else ""
+        return f"{what(d)}{detail}: {ACTIONS['unmanaged']}"
     if d.action == "error":
         return str(d.live)
-    return f"{what}: {ACTIONS[d.action]}"
+    return f"{what(d)}: {ACTIONS[d.action]}"
 
 
 def _title(e: EnterpriseDrift) -> str:
@@ -64,29 +92,48 @@ def _count(n: int) -> str:
     return f"{n or 'no'} difference{'s' if n != 1 else ''}"
 
 
+def _enterprises(n: int) -> str:
+    return f"{n} enterprise{'s' if n != 1 else ''}"
+
+
 def summary(report: DriftReport) -> str:
     unread = [e.name for e in report.enterprises if e.error is not None]
     drifted = [e for e in report.enterprises if e.differences]
+    in_sync = len(report.enterprises) - len(unread) - len(drifted)
     if not drifted:
-        line = f"No drift: {len(report.enterprises) - len(unread)} enterprises match the manifests"
+        verb = "matches" if in_sync == 1 else "match"
+        line = f"No drift: {_enterprises(in_sync)} {verb} the manifests"
     else:
         total = sum(len(e.differences) for e in drifted)
         line = (
-            f"Drift: {total} differences in {len(drifted)} of {len(report.enterprises)} enterprises"
+            f"Drift: {_count(total)} in {len(drifted)} of {_enterprises(len(report.enterprises))}"
+            f"; {in_sync} in sync"
         )
     if unread:
         line += f"; {len(unread)} could not be read: {', '.join(unread)}"
     return line + "."
 
 
-def _rows(e: EnterpriseDrift) -> list[tuple[str, str, str, str, str]]:
-    """object, field, git, live, action: one row per difference, or the read error."""
+def _rows(e: EnterpriseDrift) -> list[tuple[str, str, str, str, str, str]]:
+    """object, field, git, live, action, what to do: one row per difference, or the read
+    error."""
     if e.error is not None:
-        return [("enterprise", "", "", e.error, "error")]
+        return [("enterprise", "", "", e.error, "error", READ_HINT)]
     return [
-        (f"{d.kind} {d.key}".strip(), d.field or "", _cell(d.git), _cell(d.live), d.action)
-        for d in e.differences
+        (what(d), field(d), _cell(d.git), _cell(d.live), d.action, d.hint) for d in e.differences
     ]
+
+
+def _todo(report: DriftReport) -> list[str]:
+    """Each distinct hint once, for the end of the text report."""
+    seen: dict[str, None] = {}
+    for e in report.enterprises:
+        if e.error is not None:
+            seen[READ_HINT] = None
+        for d in e.differences:
+            if d.hint:
+                seen[d.hint] = None
+    return list(seen)
 
 
 def text(report: DriftReport) -> str:
@@ -97,26 +144,40 @@ def text(report: DriftReport) -> str:
             continue
         out.append(f"{_title(e)}: {_count(len(e.differences))}")
         out += [f"  {line(d)}" for d in e.differences]
+    todo = _todo(report)
+    if todo:
+        out += ["What to do:", *(f"  - {t}" for t in todo)]
     out.append(summary(report))
     return "\n".join(out) + "\n"
 
 
 def as_json(report: DriftReport) -> str:
-    data: dict[str, Any] = report.model_dump(mode="json")
+    data: dict[str, Any] = report.model_dump(mode="json", exclude={"provenance"})
     data["inSync"] = report.in_sync
+    data["provenance"] = report.provenance.as_dict() if report.provenance else None
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _about(report: DriftReport) -> list[tuple[str, str]]:
+    return report.provenance.lines() if report.provenance else []
 
 
 def markdown(report: DriftReport) -> str:
     out = [f"### reconciler drift: {summary(report)}", ""]
+    about = _about(report)
+    if about:
+        out += [" · ".join(f"{label}: {value}" for label, value in about), ""]
+    in_sync = [e.name for e in report.enterprises if not e.differences and e.error is None]
+    if in_sync:
+        out += [f"In sync ({len(in_sync)}): {', '.join(in_sync)}", ""]
     for e in report.enterprises:
         if not e.differences and e.error is None:
             continue
         out += [
             f"**{_title(e)}**",
             "",
-            "| object | field | git | live | apply |",
-            "|---|---|---|---|---|",
+            "| object | field | git | live | apply | what to do |",
+            "|---|---|---|---|---|---|",
         ]
         for cells in _rows(e):
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -125,6 +186,8 @@ def markdown(report: DriftReport) -> str:
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, dict):
         return ", ".join(
             f"{k}: {values.show(v)}" for k, v in value.items() if v not in (None, [], "")
@@ -176,33 +239,47 @@ tr.create td.action { color: #1a7f37; }
 tr.delete td.action, tr.error td.action { color: #cf222e; }
 tr.update td.action, tr.sync td.action { color: #9a6700; }
 tr.unmanaged td.action { color: #57606a; }
+td.hint { color: #57606a; font-size: .9em; }
+p.verdict { font-size: 1.1rem; font-weight: 600; }
+dl.about { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
+dl.about { color: #57606a; font-size: .9em; } dl.about dt { font-weight: 600; }
+dl.about dd { margin: 0; }
 """
 
 
 def page(report: DriftReport) -> str:
     e = html.escape
     rows = []
+    in_sync = [x.name for x in report.enterprises if not x.differences and x.error is None]
+    if in_sync:
+        rows.append(f'<p class="ok">In sync ({len(in_sync)}): {e(", ".join(in_sync))}</p>')
     for enterprise in report.enterprises:
-        state = "drift" if enterprise.differences or enterprise.error else "ok"
-        count = "not read" if enterprise.error else _count(len(enterprise.differences))
-        rows.append(f'<h2>{e(_title(enterprise))} <span class="{state}">{count}</span></h2>')
         if not enterprise.differences and enterprise.error is None:
             continue
+        count = "not read" if enterprise.error else _count(len(enterprise.differences))
+        rows.append(f'<h2>{e(_title(enterprise))} <span class="drift">{count}</span></h2>')
         rows.append(
-            "<table><tr><th>object</th><th>field</th><th>git</th><th>live</th><th>apply</th></tr>"
+            "<table><tr><th>object</th><th>field</th><th>git</th><th>live</th>"
+            "<th>apply</th><th>what to do</th></tr>"
         )
-        for *cells, action in _rows(enterprise):
+        for *cells, action, todo in _rows(enterprise):
             tds = "".join(f"<td>{e(c)}</td>" for c in cells)
-            rows.append(f'<tr class="{e(action)}">{tds}<td class="action">{e(action)}</td></tr>')
+            rows.append(
+                f'<tr class="{e(action)}">{tds}<td class="action">{e(action)}</td>'
+                f'<td class="hint">{e(todo)}</td></tr>'
+            )
         rows.append("</table>")
     body = "\n".join(rows)
     verdict = "drift" if not report.in_sync else "ok"
+    about = "".join(f"<dt>{e(label)}</dt><dd>{e(value)}</dd>" for label, value in _about(report))
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>reconciler drift report</title>"
         f"<style>{STYLE}</style></head><body>\n"
-        f'<h1>reconciler drift report: <span class="{verdict}">{e(summary(report))}</span></h1>\n'
-        f"{body}\n</body></html>\n"
+        "<h1>reconciler drift report</h1>\n"
+        f'<p class="verdict {verdict}">{e(summary(report))}</p>\n'
+        + (f'<dl class="about">{about}</dl>\n' if about else "")
+        + f"{body}\n</body></html>\n"
     )
 
 

@@ -1,9 +1,10 @@
 """Build a drift report from a plan and the live facts. Pure.
 
-One entry per object and field: what git says, what is live, and what `apply` would do;
-plus unmanaged live objects, numbers held live by SMS users or groups no manifest names,
-Unified Apps not synced, and the conflicts that would stop a plan. An enterprise whose
-live state could not be read carries that `error` instead.
+One entry per object and field: what git says, what is live, what `apply` would do and
+a hint of what to do about it; plus unmanaged live objects (an unmanaged SMS user or group
+is one entry with the numbers it holds), numbers held live by someone the manifests do not
+give them to, Unified Apps not synced, and the conflicts that would stop a plan. An
+enterprise whose live state could not be read carries that `error` instead.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pydantic import Field
 
 from reconciler.model import live, state
 from reconciler.model.kinds import Frozen
+from reconciler.model.problem import Problem
 from reconciler.plan.model import Change, Plan
 from reconciler.reports.inventory import wanted
+from reconciler.reports.provenance import Provenance
 
 FORMAT_VERSION = 1
 
@@ -27,6 +30,7 @@ class Difference(Frozen):
     git: Any = None
     live: Any = None
     action: str  # create, update, delete, sync, unmanaged, error
+    hint: str = ""  # what to do about it
 
     def describe(self) -> str:
         return f"{self.kind} {self.key}".strip() + (f" {self.field}" if self.field else "")
@@ -48,6 +52,8 @@ class DriftReport(Frozen):
     formatVersion: int = FORMAT_VERSION
     enterprises: tuple[EnterpriseDrift, ...] = ()
     summary: dict[str, int] = Field(default_factory=dict)
+    provenance: Provenance | None = None  # when, which version, commit and targets
+    run: dict[str, Any] | None = None  # what the run cost (reports.run.RunSummary)
 
     @property
     def in_sync(self) -> bool:
@@ -58,7 +64,40 @@ class DriftReport(Frozen):
         return tuple(e for e in self.enterprises if e.failed)
 
 
-def build(plan: Plan, found: live.Live, desired: state.State) -> DriftReport:
+HINTS = {
+    "create": "run apply to create it, or remove it from the manifest",
+    "update": "run apply to restore the manifest's value, or write the live value in the manifest",
+    "delete": "run apply to delete it (prune is on), or add it to the manifest",
+    "sync": "run apply: it syncs the Teams Unified App",
+    "unmanaged": "add it to a manifest (reconciler export writes it), or set policy.prune: "
+    "true to delete it",
+}
+READ_HINT = "check the vendor's status and the credentials (reconciler doctor), then run again"
+
+
+def hint(action: str, problem: Problem | None = None) -> str:
+    """What to do about a difference (or a problem that blocks apply)."""
+    if problem is None:
+        return HINTS.get(action, "")
+    if problem.kind == "precondition" and "inventory" in problem.message:
+        return "upload the number to the inventory (reconciler numbers missing writes the CSV)"
+    return {
+        "precondition": "fix the number on the platform (capability, carrier profile), then "
+        "run again",
+        "conflict": "free the number or change the manifest, then plan again",
+        "safety": "review the plan, then apply with --force",
+        "payment": "settle the ContextSMS payment, or turn policy.requirePayment off",
+        "read": READ_HINT,
+    }[problem.kind]
+
+
+def build(
+    plan: Plan,
+    found: live.Live,
+    desired: state.State,
+    provenance: Provenance | None = None,
+    run: dict[str, Any] | None = None,
+) -> DriftReport:
     enterprises = []
     for planned in plan.enterprises:
         unread = found.failed.get(planned.name)
@@ -69,14 +108,23 @@ def build(plan: Plan, found: live.Live, desired: state.State) -> DriftReport:
             continue
         differences = [d for change in planned.changes for d in _from_change(change)]
         differences += [
-            Difference(kind=u.kind, key=u.key, live=u.detail or None, action="unmanaged")
+            Difference(
+                kind=u.kind,
+                key=u.key,
+                live=_held(u.kind, u.detail),
+                action="unmanaged",
+                hint=HINTS["unmanaged"],
+            )
             for u in planned.unmanaged
         ]
+        reported = {(u.kind, u.key) for u in planned.unmanaged}
         differences += _stray_numbers(
-            found.enterprises.get(planned.name), desired.enterprises[planned.name]
+            found.enterprises.get(planned.name), desired.enterprises[planned.name], reported
         )
         differences += [
-            Difference(kind="conflict", key=p.object, live=p.message, action="error")
+            Difference(
+                kind="conflict", key=p.object, live=p.message, action="error", hint=hint("", p)
+            )
             for p in planned.problems
         ]
         enterprises.append(
@@ -86,7 +134,12 @@ def build(plan: Plan, found: live.Live, desired: state.State) -> DriftReport:
     for enterprise in enterprises:
         for difference in enterprise.differences:
             counts[difference.action] = counts.get(difference.action, 0) + 1
-    return DriftReport(enterprises=tuple(enterprises), summary=dict(sorted(counts.items())))
+    return DriftReport(
+        enterprises=tuple(enterprises),
+        summary=dict(sorted(counts.items())),
+        provenance=provenance,
+        run=run,
+    )
 
 
 def _from_change(change: Change) -> list[Difference]:
@@ -101,6 +154,7 @@ def _from_change(change: Change) -> list[Difference]:
                 git=True,
                 live=False,
                 action="sync",
+                hint=HINTS["sync"],
             )
         ]
     if change.action == "update":
@@ -112,6 +166,7 @@ def _from_change(change: Change) -> list[Difference]:
                 git=f.after,
                 live=f.before,
                 action="update",
+                hint=HINTS["update"],
             )
             for f in change.fields
         ]
@@ -122,20 +177,44 @@ def _from_change(change: Change) -> list[Difference]:
             git=change.after,
             live=change.before,
             action=change.action,
+            hint=HINTS[change.action],
         )
     ]
 
 
+def _held(kind: str, detail: str) -> str | None:
+    if kind in ("smsUser", "smsGroup"):
+        return f"holds {detail}" if detail else "holds no number"
+    return detail or None
+
+
 def _stray_numbers(
-    facts: live.LiveEnterprise | None, desired: state.Enterprise
+    facts: live.LiveEnterprise | None,
+    desired: state.Enterprise,
+    reported: set[tuple[str, str]],
 ) -> list[Difference]:
-    """Numbers an SMS user or group holds live that no manifest gives to anyone."""
+    """Numbers an SMS user or group holds live that no manifest gives to anyone, one entry
+    per holder; those of an unmanaged user or group are on its own entry already."""
     c2t = facts.connecttoteams if facts else None
     if c2t is None:
         return []
     wants = wanted(desired)
+    held: dict[tuple[str, str], list[str]] = {}
+    for number, item in sorted(c2t.inventory.items()):
+        holder = item.holder
+        if holder is None or holder.type == "OTHER" or number in wants:
+            continue
+        kind = "smsUser" if holder.type == "USER" else "smsGroup"
+        if (kind, holder.name) in reported:
+            continue
+        held.setdefault((kind, holder.name), []).append(number)
     return [
-        Difference(kind="number", key=number, live=item.holder.describe(), action="unmanaged")
-        for number, item in sorted(c2t.inventory.items())
-        if item.holder is not None and item.holder.type != "OTHER" and number not in wants
+        Difference(
+            kind="number",
+            key=", ".join(numbers),
+            live=f"held by {'SMS user' if kind == 'smsUser' else 'SMS group'} '{name}'",
+            action="unmanaged",
+            hint="give the number to its holder in the manifest, or release it on the platform",
+        )
+        for (kind, name), numbers in held.items()
     ]

@@ -1,0 +1,217 @@
+"""What a run's API calls did, as they happened: one record per attempt sent, the
+retries and the rate the vendors allowed. The one place calls are logged.
+
+Each record says which enterprise and which change it served (a context variable the
+reader and the executor set, so tasks they start inherit it), the API, the operation,
+the method, the path template (ids left as `{placeholders}`: no query string, so no
+token a vendor wants in one), the status (None when no answer came), the attempt, how
+long it queued behind the API's limits and how long the vendor took.
+
+Logging (the standard `logging` module, configured by the CLI): every call at DEBUG
+on `reconciler.api`; retries (with the wait) and rate changes at INFO. The fields go in
+the record's `fields` extra, which the CLI's formatters write out. Never a header, a
+body or a query string: no token, password or secret can reach a log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+log = logging.getLogger("reconciler.api")
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """What the calls made now are for (empty: the run itself, such as a CSP-wide read)."""
+
+    enterprise: str = ""
+    change: str = ""
+    stage: str = ""  # read, apply, verify, probe (the engine names the stage)
+
+
+SCOPE: contextvars.ContextVar[Scope] = contextvars.ContextVar(
+    "reconciler_scope",
+    default=Scope(),  # noqa: B039 (frozen: never mutated)
+)
+
+
+@contextlib.contextmanager
+def scoped(**fields: str) -> Iterator[Scope]:
+    """Calls made inside (and by tasks started inside) are for this scope; unnamed
+    fields are kept from the enclosing one."""
+    scope = dataclasses.replace(SCOPE.get(), **fields)
+    token = SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        SCOPE.reset(token)
+
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    at: float  # wall clock (epoch seconds) when it was sent
+    api: str
+    operation: str
+    method: str
+    path: str  # the template: /enterprise/{enterpriseId}/smsusers
+    status: int | None  # None: no answer (timeout, connection lost or refused)
+    attempt: int
+    queued_ms: float  # waiting for a slot and for the rate limit
+    latency_ms: float
+    enterprise: str = ""
+    change: str = ""
+    stage: str = ""
+    error: str = ""  # why it failed when no status says it (timed out, connection lost)
+
+    def fields(self) -> dict[str, Any]:
+        """The record as the logs and the journal spell it."""
+        return {
+            "enterprise": self.enterprise or None,
+            "change": self.change or None,
+            "stage": self.stage or None,
+            "api": self.api,
+            "operation": self.operation,
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "attempt": self.attempt,
+            "queuedMs": round(self.queued_ms, 1),
+            "latencyMs": round(self.latency_ms, 1),
+            **({"error": self.error} if self.error else {}),
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Retry:
+    """A failed attempt that will be tried again after `wait` seconds."""
+
+    api: str
+    operation: str
+    attempt: int  # the attempt that failed
+    wait: float
+    reason: str
+    enterprise: str = ""
+    change: str = ""
+
+
+Listener = Callable[[Retry], None]
+
+
+class Telemetry:
+    """The run's record of calls and retries; the session owns one."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.calls: list[Call] = []
+        self.retries: list[Retry] = []
+        self._clock = clock
+        self._listeners: list[Listener] = []
+
+    def now(self) -> float:
+        return self._clock()
+
+    def record(
+        self,
+        api: str,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        status: int | None,
+        attempt: int,
+        sent: float,
+        queued_ms: float,
+        latency_ms: float,
+        error: str = "",
+    ) -> None:
+        scope = SCOPE.get()
+        call = Call(
+            sent,
+            api,
+            operation,
+            method,
+            path,
+            status,
+            attempt,
+            queued_ms,
+            latency_ms,
+            scope.enterprise,
+            scope.change,
+            scope.stage,
+            error,
+        )
+        self.calls.append(call)
+        if log.isEnabledFor(logging.DEBUG):
+            answer = str(status) if status is not None else (error or "no answer")
+            log.debug(
+                "%s %s %s %s -> %s in %.0f ms (attempt %d)",
+                api,
+                operation,
+                method,
+                path,
+                answer,
+                latency_ms,
+                attempt,
+                extra={"fields": call.fields()},
+            )
+
+    def retry(self, api: str, operation: str, attempt: int, wait: float, why: str) -> None:
+        scope = SCOPE.get()
+        retry = Retry(api, operation, attempt, wait, why, scope.enterprise, scope.change)
+        self.retries.append(retry)
+        log.info(
+            "retrying %s %s in %.1f s: attempt %d failed: %s",
+            api,
+            operation,
+            wait,
+            attempt,
+            why,
+            extra={
+                "fields": {
+                    "enterprise": scope.enterprise or None,
+                    "change": scope.change or None,
+                    "api": api,
+                    "operation": operation,
+                    "attempt": attempt,
+                    "waitMs": round(wait * 1000, 1),
+                    "reason": why,
+                }
+            },
+        )
+        for listener in self._listeners:
+            listener(retry)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` on each retry; returns what unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def mark(self) -> tuple[int, int]:
+        """Where the record stands now (see `since`)."""
+        return len(self.calls), len(self.retries)
+
+    def since(self, mark: tuple[int, int] = (0, 0)) -> Tally:
+        return Tally(tuple(self.calls[mark[0] :]), tuple(self.retries[mark[1] :]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Tally:
+    """The calls and retries of a stretch of the run."""
+
+    calls: tuple[Call, ...] = ()
+    retries: tuple[Retry, ...] = ()
+
+    def throttled(self) -> dict[str, int]:
+        """429 answers by API."""
+        return dict(sorted(Counter(c.api for c in self.calls if c.status == 429).items()))
+
+    def statuses(self) -> dict[tuple[str, str], int]:
+        """Answers by (API, status); `none` when no answer came."""
+        counted = Counter((c.api, str(c.status or "none")) for c in self.calls)
+        return dict(sorted(counted.items()))
