@@ -12,6 +12,7 @@ from reconciler.cli import options, progress, records
 from reconciler.engine import journal, provenance, saved, workspace
 from reconciler.engine.run import Run
 from reconciler.render import journal as render_journal
+from reconciler.render import run as render_run
 from reconciler.render import text
 
 
@@ -98,4 +99,6 @@ def command(
         ok = code == 0
         body = metrics.text(summary, success=ok, report=report, planned=len(plan.changes))
         records.write(metrics_file, body, "metrics")
+    if not as_json:
+        click.echo(render_run.summary(summary), err=True)
     return code

@@ -68,7 +68,6 @@ def command(
         records.write(path, RENDERERS[kind](report), f"the {kind} report")
     if out is not None or fmt != "text":
         click.echo(RENDERERS["text"](report).splitlines()[-1], err=True)
-    click.echo(render_run.summary(summary), err=True)
     code = (
         exitcodes.ERROR
         if report.failed
@@ -79,4 +78,5 @@ def command(
 
         body = metrics.text(summary, success=code != exitcodes.ERROR, drift=report)
         records.write(metrics_file, body, "metrics")
+    click.echo(render_run.summary(summary), err=True)
     return code

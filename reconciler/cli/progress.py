@@ -20,7 +20,6 @@ from reconciler.errors import ReconcilerError
 from reconciler.plan.model import Plan
 from reconciler.providers.telemetry import Retry
 from reconciler.render import apply as render
-from reconciler.render import run as render_run
 from reconciler.reports.run import RunSummary
 
 
@@ -128,8 +127,7 @@ def confirm(count: int) -> None:
 
 
 def finish(report: Report, plan: Plan, run: RunSummary, *, as_json: bool) -> int:
-    """Say how the apply ended (failures on stderr) and what the run cost; return its
-    exit code."""
+    """Say how the apply ended (failures on stderr); return its exit code."""
     if as_json:
         click.echo(render.as_json(report, plan, run))
     elif plan.changes or plan.failed:
@@ -139,8 +137,7 @@ def finish(report: Report, plan: Plan, run: RunSummary, *, as_json: bool) -> int
         if checked:
             click.echo(checked)
         click.echo(render.summary(report, plan))
-    if not as_json:
-        click.echo(render_run.summary(run), err=True)
+
     if report.ok and not plan.failed:
         return exitcodes.OK
     click.echo(

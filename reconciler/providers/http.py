@@ -321,7 +321,7 @@ class VendorClient:
     ) -> Any:
         telemetry = self.wiring.telemetry
         queued, sent = time.perf_counter(), telemetry.now()
-        path = self.template(operation, url)
+        path, sent_path = self.template(operation, url), httpx.URL(url).path
 
         def record(status: int | None, error: str = "") -> None:
             telemetry.record(
@@ -329,6 +329,7 @@ class VendorClient:
                 operation,
                 method,
                 path,
+                sent_path,
                 status=status,
                 attempt=attempt,
                 sent=sent,

@@ -60,7 +60,8 @@ class Call:
     api: str
     operation: str
     method: str
-    path: str  # the template: /enterprise/{enterpriseId}/smsusers
+    path: str  # the template: /sms/getSMSUsers/{enterpriseId}
+    url: str  # the path sent, without the query string: /connecttoteams/sms/getSMSUsers/78
     status: int | None  # None: no answer (timeout, connection lost or refused)
     attempt: int
     queued_ms: float  # waiting for a slot and for the rate limit
@@ -80,6 +81,7 @@ class Call:
             "operation": self.operation,
             "method": self.method,
             "path": self.path,
+            "url": self.url,
             "status": self.status,
             "attempt": self.attempt,
             "queuedMs": round(self.queued_ms, 1),
@@ -122,6 +124,7 @@ class Telemetry:
         operation: str,
         method: str,
         path: str,
+        url: str,
         *,
         status: int | None,
         attempt: int,
@@ -137,6 +140,7 @@ class Telemetry:
             operation,
             method,
             path,
+            url,
             status,
             attempt,
             queued_ms,
