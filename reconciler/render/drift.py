@@ -67,7 +67,7 @@ def field(d: Difference) -> str:
 
 def line(d: Difference) -> str:
     if d.action == "update" or d.kind == "sync":
-        git, actual = _cell(d.git), _cell(d.live)
+        git, actual = (_cell(v) if v is not None else "(none)" for v in (d.git, d.live))
         return f"{what(d)} {field(d)}: git {git}, live {actual}: {ACTIONS[d.action]}"
     if d.action == "unmanaged":
         detail = f" ({_cell(d.live)})" if d.live else ""

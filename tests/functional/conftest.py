@@ -165,3 +165,17 @@ def vendor(sandbox: Served) -> Iterator[Vendor]:
     v = Vendor(sandbox)
     yield v
     v.http.close()
+
+
+RUN_LINE = re.compile(
+    r"Run: \d+\.\d s, \d+ API calls? \(\d+ retr(?:y|ies)(?:, \d+ answers? 429)?\)"
+    r"(?:; (?:read|plan|apply|verify|send) \d+\.\d s(?:, (?:read|plan|apply|verify|send) "
+    r"\d+\.\d s)*)?\.\n"
+)
+
+
+def without_run(stderr: str) -> str:
+    """`stderr` without its last line, checked to be the run summary (its times vary)."""
+    *rest, last = stderr.splitlines(keepends=True)
+    assert RUN_LINE.fullmatch(last), last
+    return "".join(rest)

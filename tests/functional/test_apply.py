@@ -299,7 +299,10 @@ def test_no_token_ever_appears_in_output(project: Project) -> None:
             assert secret not in text
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert events[-1]["event"] == "summary" and events[-1]["failed"] == 0
-    assert {e["event"] for e in events} == {"start", "finish", "summary"}
+    assert {e["event"] for e in events} - {"retry"} == {"start", "finish", "summary"}
+    for retry in (e for e in events if e["event"] == "retry"):
+        assert set(retry) == {"event", "change", "api", "operation", "attempt", "waitMs", "reason"}
+        assert retry["api"] == "ConnecttoTeams" and retry["reason"].startswith("503 ")
 
 
 def test_sandbox_in_process_persists_next_to_the_config(tmp_path: Any) -> None:

@@ -85,13 +85,13 @@ def test_recipe_commands_run_against_the_sandbox(
         (
             "sunshine-dental",
             "smsUser",
-            "smsUser erin@sunshinedental.com numbers: git +12025550107, live (none): apply "
+            "SMS user erin@sunshinedental.com numbers: git +12025550107, live (none): apply "
             "would update it",
         ),
         (
             "sunshine-dental",
             "sync",
-            "sync Unified App appSynced: git true, live false: apply would sync it",
+            "Teams Unified App synced with Teams: git yes, live no: apply would sync it",
         ),
     ]
     assert shell(project, gate).returncode == 2  # the nightly job fails on drift

@@ -9,6 +9,7 @@ from reconciler.model.problem import Problem
 from reconciler.plan import planner
 from reconciler.render import drift as render
 from reconciler.reports import drift, export, inventory
+from reconciler.reports.drift import READ_HINT
 from reconciler.wire.connecttoteams import ENDPOINTS
 from tests.unit.plan.test_planner import CARRIER, N, enterprise, found, user
 
@@ -47,6 +48,8 @@ def test_drift_of_one_changed_user_and_one_enterprise_not_read() -> None:
                         "git": "new",
                         "live": None,
                         "action": "update",
+                        "hint": "run apply to restore the manifest's value, or write the live "
+                        "value in the manifest",
                     }
                 ],
                 "error": None,
@@ -54,20 +57,25 @@ def test_drift_of_one_changed_user_and_one_enterprise_not_read() -> None:
             {"name": "beta", "ids": {}, "differences": [], "error": UNREAD.message},
         ],
         "summary": {"update": 1},
+        "provenance": None,
+        "run": None,
     }
     assert [e.name for e in report.failed] == ["beta"] and not report.in_sync
     assert render.text(report) == (
         "acme (ConnecttoTeams 78, ContextSMS E0000090): 1 difference\n"
-        "  smsUser a@x.com userTag: git new, live (none): apply would update it\n"
+        "  SMS user a@x.com tag: git new, live (none): apply would update it\n"
         f"beta: error: {UNREAD.message}\n"
-        "Drift: 1 differences in 1 of 2 enterprises; 1 could not be read: beta.\n"
+        "What to do:\n"
+        "  - run apply to restore the manifest's value, or write the live value in the manifest\n"
+        "  - check the vendor's status and the credentials (reconciler doctor), then run again\n"
+        "Drift: 1 difference in 1 of 2 enterprises; 0 in sync; 1 could not be read: beta.\n"
     )
     assert render.markdown(report).splitlines()[-5:] == [
         "**beta**",
         "",
-        "| object | field | git | live | apply |",
-        "|---|---|---|---|---|",
-        f"| enterprise |  |  | {UNREAD.message} | error |",
+        "| object | field | git | live | apply | what to do |",
+        "|---|---|---|---|---|---|",
+        f"| enterprise |  |  | {UNREAD.message} | error | {READ_HINT} |",
     ]
     assert (
         f'<tr class="error"><td>enterprise</td><td></td><td></td><td>{UNREAD.message}</td>'
