@@ -7,7 +7,7 @@ import pathlib
 import click
 
 from reconciler.cli import exitcodes, options
-from reconciler.engine import workspace
+from reconciler.engine import provenance, workspace
 from reconciler.engine.run import Run
 from reconciler.render import jsonplan, markdown, text
 
@@ -42,8 +42,11 @@ def command(
         plan = run.plan(ws, force=force).plan
     if fmt == "text":
         click.echo(text.render(plan, color=options.color(ctx), show_calls=show_calls), nl=False)
+    elif fmt == "json":
+        click.echo(jsonplan.render(plan), nl=False)
     else:
-        click.echo((jsonplan if fmt == "json" else markdown).render(plan), nl=False)
+        about = provenance.gather(ws.config, ws.paths)
+        click.echo(markdown.render(plan, about), nl=False)
     if out is not None:
         out.write_text(jsonplan.render(plan), encoding="utf-8")
         click.echo(f"saved the plan to {out}", err=True)

@@ -40,7 +40,9 @@ def scope(saved: Plan) -> tuple[tuple[pathlib.Path, ...], tuple[str, ...]]:
 def check_fresh(saved: Plan, fresh: Plan, digest: str) -> None:
     if saved.manifestDigest != digest:
         raise ReconcilerError(
-            "the saved plan is stale: the manifests changed since it was made; make a new plan"
+            "the saved plan is stale: the manifests changed since it was made, so it is not "
+            "applied; make a new plan and review it:\n"
+            + "\n".join(f"  {line}" for line in staleness.manifest_differences(saved, fresh))
         )
     lines = staleness.differences(saved, fresh)
     if lines:

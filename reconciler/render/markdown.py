@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from reconciler.plan.model import Plan
 from reconciler.render import text
+from reconciler.reports.provenance import Provenance
 
 COLLAPSE_AFTER = 15  # lines of diff shown before collapsing into <details>
 
 
-def render(plan: Plan) -> str:
+def render(plan: Plan, about: Provenance | None = None) -> str:
     out = [f"### reconciler plan: {text.summary_line(plan)[6:]}", ""]
+    if about is not None:
+        out += [" · ".join(f"{label}: {value}" for label, value in about.lines()), ""]
     out += [
         "| enterprise | create | update | delete | sync | unmanaged |",
         "|---|---:|---:|---:|---:|---:|",
@@ -36,7 +39,7 @@ def render(plan: Plan) -> str:
             continue
         if not e.changes and not e.warnings:
             continue
-        diff = [line for change in e.changes for line in text.change_lines(change)]
+        diff = [line for change in e.changes for line in text.change_lines(change, mark="+")]
         block = ["```diff", *diff, "```"]
         if len(diff) > COLLAPSE_AFTER:
             out += [

@@ -24,7 +24,8 @@ def render(plan: Plan, *, color: bool = False, show_calls: bool = False) -> str:
 
 def summary_line(plan: Plan) -> str:
     s = plan.summary
-    line = f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete, {s.sync} syncs"
+    syncs = "1 sync" if s.sync == 1 else f"{s.sync} syncs"
+    line = f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete, {syncs}"
     if s.failed:
         line += f"; {s.failed} {_enterprises(s.failed)} failed"
     return line + "."
@@ -85,18 +86,56 @@ def _enterprise(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> li
     return lines
 
 
-def change_lines(change: Change, color: bool = False) -> list[str]:
-    """The change's headline and, for updates, one line per changed field."""
+# What a create shows under its headline, in this order (the rest after, by name); a
+# field equal to the key, empty, or at its default (email = userId, userType BU, flags
+# off) says nothing the headline does not.
+ATTRIBUTES = {
+    "smsUser": ("numbers", "userTag", "email", "userType", "useCallingPhoneNumber"),
+    "smsGroup": ("owner", "numbers", "members"),
+    "mapping": ("messagingAppType", "messagingAppId", "name"),
+    "contextsms": ("cspId", "contact", "number", "email"),
+    "connecttoteams": ("services",),
+}
+DEFAULTS = {"userType": "BU"}
+FOLD_AFTER = 10  # items of a list shown before "(+N more)"
+
+
+def attributes(change: Change) -> list[tuple[str, str]]:
+    """(field, value) pairs a reviewer needs on a create: every attribute set."""
+    after = change.after or {}
+    first = ATTRIBUTES.get(change.kind, ())
+    names = [n for n in first if n in after] + sorted(n for n in after if n not in first)
+    shown = []
+    for name in names:
+        value = after[name]
+        if value in (None, "", [], (), False) or str(value) == change.key:
+            continue
+        if DEFAULTS.get(name) == value or (name == "email" and value == after.get("userId")):
+            continue
+        shown.append((name, folded(value)))
+    return shown
+
+
+def folded(value: object) -> str:
+    """A value for one line; a long list shows its first items and how many more."""
+    if isinstance(value, list | tuple) and len(value) > FOLD_AFTER:
+        head = ", ".join(str(v) for v in value[: FOLD_AFTER - 2])
+        return f"{head}, … (+{len(value) - (FOLD_AFTER - 2)} more)"
+    return values.show(value)
+
+
+def change_lines(change: Change, color: bool = False, mark: str = " ") -> list[str]:
+    """The change's headline; under a create, its attributes (each line starting with
+    `mark`: "+" in a diff block); under an update, one line per changed field."""
     glyph = GLYPHS[change.action]
     if color:
         glyph = f"\x1b[{COLOURS[change.action]}m{glyph}\x1b[0m"
     head = f"{glyph} {change.kind} {change.key}"
-    numbers = (change.after or {}).get("numbers") if change.action == "create" else None
-    if numbers:
-        head += f" [{values.show(numbers)}]"
     if change.reason:
         head += f"  ({change.reason})"
     lines = [head]
+    if change.action == "create":
+        lines += [f"{mark}   {name}: {value}" for name, value in attributes(change)]
     for field in change.fields:
-        lines.append(f"    {field.field}: {values.show(field.before)} → {values.show(field.after)}")
+        lines.append(f"    {field.field}: {folded(field.before)} → {folded(field.after)}")
     return lines

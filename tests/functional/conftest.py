@@ -179,3 +179,19 @@ def without_run(stderr: str) -> str:
     *rest, last = stderr.splitlines(keepends=True)
     assert RUN_LINE.fullmatch(last), last
     return "".join(rest)
+
+
+ABOUT_LINE = re.compile(
+    r"Generated: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z · Tool: reconciler \S+ · "
+    r"Manifests: .+ \((?:commit [0-9a-f]{12}(?: with uncommitted changes)?|not in a git work "
+    r"tree)\) · Targets: .+"
+)
+
+
+def timeless(markdown: str) -> str:
+    """`markdown` with its provenance line (checked) as a placeholder: it names the time."""
+    lines = markdown.splitlines(keepends=True)
+    [index] = [i for i, line in enumerate(lines) if line.startswith("Generated: ")]
+    assert ABOUT_LINE.fullmatch(lines[index].rstrip("\n")), lines[index]
+    lines[index] = "Generated: (when, by which version, from which commit, against what)\n"
+    return "".join(lines)

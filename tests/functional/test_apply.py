@@ -251,7 +251,21 @@ def test_stale_saved_plan_is_refused(project: Project, vendor: Vendor) -> None:
     )
     project.edit("sunshine-dental", "userTag: accounts", "userTag: finance")
     result = project.run("apply", "plan.json")
-    assert "the manifests changed since it was made" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: the saved plan is stale: the manifests changed since it was made, so it is not "
+        "applied; make a new plan and review it:\n"
+        "  sunshine-dental/smsUser/dave@sunshinedental.com: the manifest changed it "
+        "(userTag: 'accounts' → 'finance')\n"
+    )
+    # an edit that changes no planned object is still an edit to what was reviewed
+    project.edit("sunshine-dental", "userTag: finance", "userTag: accounts  # reviewed")
+    result = project.run("apply", "plan.json")
+    assert result.returncode == 1
+    assert result.stderr.endswith(
+        "  no planned change differs: the edit is in comments, formatting or objects the plan "
+        "does not change\n"
+    )
 
 
 def test_saved_plan_applies_exactly(project: Project) -> None:

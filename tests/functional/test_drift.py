@@ -114,9 +114,7 @@ def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -
     failing = {
         (s.get("name"), c.get("name")) for s in suites for c in s if c.find("failure") is not None
     }
-    assert failing == {
-        ("sunshine-dental", k) for k in ("smsUser", "smsGroup", "mapping", "sync")
-    }
+    assert failing == {("sunshine-dental", k) for k in ("smsUser", "smsGroup", "mapping", "sync")}
 
     code, out, err = drift(project, "--format", "html", "-o", "drift.html")
     assert code == 2

@@ -107,5 +107,11 @@ def test_neither_name_live_is_a_create(project: Project) -> None:
     rename_front_desk(project)
     plan = project.run("plan", "--enterprise", "sunshine-dental", ".")
     assert plan.returncode == 0, plan.stderr
-    assert "  + smsGroup Reception [+12025550110]" in plan.stdout.splitlines()
+    lines = plan.stdout.splitlines()
+    created = lines.index("  + smsGroup Reception")
+    assert lines[created + 1 : created + 4] == [
+        "      owner: maria@sunshinedental.com",
+        "      numbers: +12025550110",
+        "      members: alice@sunshinedental.com, bob@sunshinedental.com",
+    ]
     assert "renamed" not in plan.stdout
