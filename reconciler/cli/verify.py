@@ -6,9 +6,10 @@ import pathlib
 
 import click
 
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, options, records
 from reconciler.engine import verify, workspace
 from reconciler.engine.run import Run
+from reconciler.render import run as render_run
 from reconciler.render import verify as render
 from reconciler.wire import connectel
 
@@ -39,6 +40,7 @@ from reconciler.wire import connectel
     type=click.IntRange(1, 65535),
     help="Take DLR callbacks on this port instead of polling.",
 )
+@records.metrics_option
 def command(
     paths: tuple[pathlib.Path, ...],
     config_path: pathlib.Path | None,
@@ -49,6 +51,7 @@ def command(
     text: str,
     timeout: float,
     callback_port: int | None,
+    metrics_file: pathlib.Path | None,
 ) -> int:
     """Send a test SMS to each managed number and report where it landed."""
     settings = verify.Options(
@@ -59,5 +62,12 @@ def command(
     chosen = verify.choose(ws.desired, numbers)
     with Run(ws.config) as run:
         results = verify.verify_in(run, chosen, settings)
+        summary = run.summary("verify")
     click.echo(render.table(results, connectel.cost(text)), nl=False)
-    return exitcodes.OK if all(r.ok for r in results) else exitcodes.ERROR
+    code = exitcodes.OK if all(r.ok for r in results) else exitcodes.ERROR
+    if metrics_file:
+        from reconciler.render import metrics  # prometheus_client only when asked
+
+        records.write(metrics_file, metrics.text(summary, success=code == 0), "metrics")
+    click.echo(render_run.summary(summary), err=True)
+    return code

@@ -35,22 +35,35 @@ def _cells(row: Row) -> tuple[str, ...]:
     )
 
 
+HEADER = (
+    "ENTERPRISE",
+    "NUMBER",
+    "CAPABILITIES",
+    "ROUTE",
+    "CARRIER PROFILE",
+    "ASSIGNEE",
+    "WANTED BY",
+)
+
+
+def cells(rows: list[Row]) -> list[tuple[str, ...]]:
+    """The table's cells, row by row (a terminal's table wraps them to its width)."""
+    return [_cells(r) for r in rows]
+
+
+def count(rows: list[Row]) -> str:
+    return f"{len(rows)} number{'s' if len(rows) != 1 else ''}"
+
+
 def table(rows: list[Row]) -> str:
-    header = (
-        "ENTERPRISE",
-        "NUMBER",
-        "CAPABILITIES",
-        "ROUTE",
-        "CARRIER PROFILE",
-        "ASSIGNEE",
-        "WANTED BY",
-    )
+    """Whole cells in aligned columns, for a file or a pipe."""
+    header = HEADER
     cells = [header, *(_cells(r) for r in rows)]
     widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells
     ]
-    return "\n".join(lines) + f"\n{len(rows)} number{'s' if len(rows) != 1 else ''}\n"
+    return "\n".join(lines) + f"\n{count(rows)}\n"
 
 
 def as_csv(rows: list[Row]) -> str:
@@ -62,7 +75,14 @@ def as_csv(rows: list[Row]) -> str:
 
 
 def as_json(rows: list[Row]) -> str:
-    return json.dumps([dataclasses.asdict(r) for r in rows], indent=2, sort_keys=True) + "\n"
+    """The rows with the plans' camelCase field names."""
+    data = [{_camel(k): v for k, v in dataclasses.asdict(r).items()} for r in rows]
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
 
 
 def upload_csv(items: list[Missing]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.reports.verify import Result
+from reconciler.reports.verify import Result, Route
 from reconciler.wire.connectel import Cost
 
 
@@ -10,10 +10,7 @@ def _landed(result: Result) -> str:
     if result.delivered_to is None:
         return "-"
     if result.wrong_place:
-        places = ", ".join(
-            f"{d.get('type')} {d.get('name') or d.get('id') or d.get('messagingAppId')}"
-            for d in result.delivered_to
-        )
+        places = ", ".join(Route.landed(d) for d in result.delivered_to)
         return f"WRONG PLACE: {places or 'nowhere'}"
     return "as expected"
 

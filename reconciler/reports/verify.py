@@ -22,10 +22,19 @@ class Route:
         ] + f" {self.key}"
 
     def matches(self, delivered: dict[str, Any]) -> bool:
-        if delivered.get("type") != self.type:
-            return False
-        field = {"USER": "id", "SMS_GROUP": "name", "TEAMS_APP": "messagingAppId"}[self.type]
-        return delivered.get(field) == self.key
+        return delivered.get("type") == self.type and delivered.get(IDENTITY[self.type]) == self.key
+
+    @staticmethod
+    def landed(delivered: dict[str, Any]) -> str:
+        """Where a message landed, by the identity that tells places apart (a Teams app by
+        its id, not its display name)."""
+        kind = str(delivered.get("type"))
+        if kind not in IDENTITY:
+            return f"{kind} {delivered.get('name') or delivered.get('id') or '?'}"
+        return Route(kind, str(delivered.get(IDENTITY[kind]))).describe()
+
+
+IDENTITY = {"USER": "id", "SMS_GROUP": "name", "TEAMS_APP": "messagingAppId"}
 
 
 @dataclasses.dataclass(frozen=True)

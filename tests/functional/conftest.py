@@ -59,8 +59,12 @@ def sandbox(tmp_path: pathlib.Path) -> Iterator[Served]:
 
 
 def run(*args: str, cwd: pathlib.Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the reconciler CLI as a user would, in a fresh process."""
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    """Run the reconciler CLI as a user would, in a fresh process (output to a pipe, with
+    no COLUMNS: pytest's own terminal width must not reach it)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=300, env=env
+    )
 
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"

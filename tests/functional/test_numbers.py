@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pytest
 
-from tests.functional.conftest import Project
+from tests.functional.conftest import CLI, Project
 
 EXPECTED = {
     "all-unassigned": 28,
@@ -37,7 +39,7 @@ def test_every_filter(project: Project, name: str) -> None:
     unwanted = [
         r["number"][-3:]
         for r in rows
-        if not r["wanted_by"]
+        if not r["wantedBy"]
         and r["enterprise"] == "sunshine-dental"
         and r["number"] >= "+12025550130"
     ]  # type: ignore[index, operator]
@@ -50,7 +52,7 @@ def test_assigned_sms_after_apply_and_holders_by_name(project: Project) -> None:
     by_number = {r["number"]: r for r in rows}
     assert len(rows) == 9
     front = by_number["+12025550110"]
-    assert (front["assignee_type"], front["assignee"], front["wanted_by"]) == (
+    assert (front["assigneeType"], front["assignee"], front["wantedBy"]) == (
         "SMS_GROUP",
         "Front Desk",
         "SMS group Front Desk",
@@ -97,3 +99,34 @@ def test_nothing_missing(project: Project) -> None:
         "",
         "every number the manifests use is in the inventory with SMS and a carrier profile\n",
     )
+
+
+def test_the_table_fits_an_80_column_terminal(project: Project) -> None:
+    project.apply()
+    result = subprocess.run(
+        [*CLI, "numbers", "--enterprise", "northwind-legal", "."],
+        capture_output=True,
+        text=True,
+        cwd=project.root,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0] == "northwind-legal"
+    assert lines[-1] == "12 numbers"
+    assert lines[3].split() == [
+        "+12025550150",
+        "voice+sms",
+        "Direct",
+        "Routing",
+        "Bandwidth(B",
+        "user",
+        "same",
+    ]
+    # piped without COLUMNS: whole cells, one line per number, the same numbers
+    whole = project.run("numbers", "--enterprise", "northwind-legal", ".").stdout.splitlines()
+    assert len(whole) == 14 and whole[-1] == "12 numbers"
+    numbers = [line.split()[0] for line in lines if line.startswith("+1")]
+    assert numbers == [line.split()[1] for line in whole[1:-1]]

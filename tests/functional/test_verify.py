@@ -6,7 +6,7 @@ import socket
 
 import yaml
 
-from tests.functional.conftest import SEED, Project, Vendor
+from tests.functional.conftest import SEED, Project, Vendor, without_run
 
 ERIN = "erin@sunshinedental.com"
 
@@ -66,7 +66,36 @@ def test_a_number_with_another_holder_is_the_wrong_place(project: Project, vendo
     )
     code, out, _ = verify(project, "--number", "+12025550107")
     assert code == 1
-    assert "DELIVRD  WRONG PLACE: USER dave@sunshinedental.com" in out
+    assert "DELIVRD  WRONG PLACE: SMS user dave@sunshinedental.com" in out
+
+
+def test_a_mapping_to_another_teams_app_shows_both_app_ids(
+    project: Project, vendor: Vendor
+) -> None:
+    project.apply()
+    mappings = vendor.http.get(
+        "/contextsms/api/v2/mapping/csp/CSP0000003", headers=vendor.csms
+    ).json()
+    [front] = [
+        m["numberToMessageAppMap"]
+        for m in mappings
+        if m["numberToMessageAppMap"]["phoneNumber"] == "+12025550110"
+    ]
+    vendor.http.put(
+        f"/contextsms/api/v2/mapping/{front['numberToMessageAppMapId']}",
+        json={"messagingAppId": "19:elsewhere@thread.tacv2"},
+        headers=vendor.csms,
+    )
+    code, out, err = verify(project, "--number", "+12025550110")
+    assert code == 1
+    [row] = [r for r in out.splitlines() if r.startswith("+12025550110")]
+    assert [cell.strip() for cell in row.split("  ") if cell.strip()][:4] == [
+        "+12025550110",
+        "SMS group Front Desk; Teams app 19:frontdesk@thread.tacv2",
+        "DELIVRD",
+        "WRONG PLACE: SMS group Front Desk, Teams app 19:elsewhere@thread.tacv2",
+    ]
+    assert without_run(err) == ""  # the run's cost is the only thing on stderr
 
 
 def test_rejected_and_expired(project: Project) -> None:
