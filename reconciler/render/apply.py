@@ -6,6 +6,7 @@ import json
 
 from reconciler.apply.outcome import Report
 from reconciler.plan.model import Plan
+from reconciler.render.values import plural
 from reconciler.reports.run import RunSummary
 
 
@@ -14,7 +15,7 @@ def summary(report: Report, plan: Plan) -> str:
     word = "complete" if report.ok and not plan.failed else "incomplete"
     line = (
         f"Apply {word}: {applied} applied, {failed} failed, {skipped} skipped "
-        f"({report.calls} API calls)"
+        f"({plural(report.calls, 'API call')})"
     )
     check = report.verification
     if check is not None and not check.converged:
@@ -35,7 +36,7 @@ def verified(report: Report) -> str | None:
     noun = "enterprise" if count == 1 else "enterprises"
     return (
         f"Verified: a re-read of the {count} changed {noun} plans no changes "
-        f"({check.calls} API calls)."
+        f"({plural(check.calls, 'API call')})."
     )
 
 

@@ -4,7 +4,7 @@ changes in a fenced diff block, collapsed in <details> when long."""
 from __future__ import annotations
 
 from reconciler.plan.model import Plan
-from reconciler.render import text
+from reconciler.render import text, values
 from reconciler.reports.provenance import Provenance
 
 COLLAPSE_AFTER = 15  # lines of diff shown before collapsing into <details>
@@ -43,7 +43,8 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
         block = ["```diff", *diff, "```"]
         if len(diff) > COLLAPSE_AFTER:
             out += [
-                f"<details><summary>{text.header(e)}: {len(e.changes)} changes</summary>",
+                f"<details><summary>{text.header(e)}: "
+                f"{values.plural(len(e.changes), 'change')}</summary>",
                 "",
                 *block,
                 "",

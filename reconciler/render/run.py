@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from reconciler.render.values import plural
 from reconciler.reports.run import RunSummary
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
 def summary(run: RunSummary) -> str:

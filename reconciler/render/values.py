@@ -13,6 +13,11 @@ SECRET_KEYS = frozenset(
 KNOWN_AFTER_APPLY = "(known after apply)"
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`1 API call`, `2 API calls`, `1 retry`, `3 retries`."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
 def show(value: Any) -> str:
     """A field value for people: lists joined, None as (none)."""
     if value is None:

@@ -343,7 +343,7 @@ def test_text_render_shows_only_changed_fields() -> None:
         "  ~ smsUser a@x.com\n      numbers: +12025550101 → +12025550101, +12025550102\n      userTag: old → new\n"
         in output
     )
-    assert output.endswith("Plan: 0 to create, 1 to update, 0 to delete, 1 syncs.\n")
+    assert output.endswith("Plan: 0 to create, 1 to update, 0 to delete, 1 sync.\n")
 
 
 def test_a_failed_enterprise_is_its_own_error_and_the_others_are_planned() -> None:
@@ -370,7 +370,7 @@ def test_a_failed_enterprise_is_its_own_error_and_the_others_are_planned() -> No
         "two",
         "  error: cannot read it: ConnecttoTeams listUsers: 503 UNAVAILABLE: down",
         "",
-        "Plan: 1 to create, 0 to update, 0 to delete, 1 syncs; 1 enterprise failed.",
+        "Plan: 1 to create, 0 to update, 0 to delete, 1 sync; 1 enterprise failed.",
     ]
     assert text.failures(result) == (
         "1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
