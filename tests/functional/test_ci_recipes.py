@@ -6,6 +6,7 @@ drift) in a project aimed at a served sandbox, so a recipe that rots fails here.
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import subprocess
@@ -53,15 +54,23 @@ def test_recipe_commands_run_against_the_sandbox(
         "reconciler validate .",
         "reconciler plan . --format markdown -o plan.json > plan.md",
     ]
-    assert commands["apply"] == ["reconciler apply plan.json"]
+    assert commands["apply"] == [
+        "reconciler apply plan.json --report apply.json --report-junit apply.xml"
+    ]
+    assert commands["drift"] == [
+        "reconciler drift . --report junit=drift.xml --report html=drift.html"
+    ]
     for command in commands["plan"] + commands["apply"]:
         result = shell(project, command)
         assert result.returncode == 0, (command, result.stdout, result.stderr)
     written = timeless((project.root / "plan.md").read_text())
     assert written == (GOLDEN / "plan/empty-tenant.md").read_text()
-    for command in commands["drift"]:
-        result = shell(project, command)
-        assert result.returncode == 0, (command, result.stdout, result.stderr)  # in sync
+    journal = json.loads((project.root / "apply.json").read_text())
+    assert journal["outcome"] == "complete" and journal["totals"]["applied"] == 26
+    assert ET.parse(project.root / "apply.xml").getroot().get("tests") == "26"
+    [nightly] = commands["drift"]
+    result = shell(project, nightly)
+    assert result.returncode == 0, (nightly, result.stdout, result.stderr)  # in sync
     did = vendor.did(78, "+12025550107")
     vendor.c2t_post(
         "/sms/addSMSDidsForUser",
@@ -72,9 +81,13 @@ def test_recipe_commands_run_against_the_sandbox(
             "smsDID": [did],
         },
     )
-    *reports, gate = commands["drift"]
-    for command in reports:
-        assert shell(project, command).returncode == 0  # reports are written, not failed
+    with project.sandbox.client() as http:
+        http.delete("/_sandbox/requests")
+    assert shell(project, nightly).returncode == 2  # the nightly job fails on drift...
+    with project.sandbox.client() as http:  # ...after one read of each enterprise
+        reads = [r["path"] for r in http.get("/_sandbox/requests").json()]
+    assert reads.count("/connecttoteams/sms/getSMSUsers/78") == 1
+    assert "drift report" in (project.root / "drift.html").read_text()
     suites = ET.parse(project.root / "drift.xml").getroot()
     failures = [
         (suite.get("name"), case.get("name"), failure.text)
@@ -95,4 +108,3 @@ def test_recipe_commands_run_against_the_sandbox(
             "Teams Unified App synced with Teams: git yes, live no: apply would sync it",
         ),
     ]
-    assert shell(project, gate).returncode == 2  # the nightly job fails on drift
