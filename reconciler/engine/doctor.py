@@ -17,16 +17,11 @@ from reconciler import errors
 from reconciler.config.loader import Config
 from reconciler.engine.run import Run
 from reconciler.model import state
-from reconciler.providers import http
+from reconciler.providers import http, session
 from reconciler.reports.doctor import Check, Diagnosis
 from reconciler.wire import connecttoteams, contextsms
 from reconciler.wire.endpoints import Endpoint, Shape
 
-API_NAMES = {
-    "connecttoteams": "ConnecttoTeams",
-    "contextsms": "ContextSMS",
-    "connectel": "Connectel",
-}
 # A probe must not wait out apply's deadline: two attempts, a few seconds.
 PROBE_RETRY = http.RetryPolicy(attempts=2, deadline=15.0, initial=0.5, maximum=2.0)
 # Connectel has no read but the delivery report: asked for an id no message has.
@@ -55,7 +50,7 @@ def diagnose(
     checks: list[Check] = []
     usable = []
     for api in apis:
-        name = API_NAMES[api]
+        name = session.API_NAMES[api]
         unset = config.unset(api, env)
         for variable, where in unset:
             checks.append(
