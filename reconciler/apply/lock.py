@@ -1,37 +1,39 @@
-"""One apply at a time per config: an flock next to it, released by the kernel on crash."""
+"""One apply at a time per config: an OS file lock next to it (filelock: flock on POSIX,
+msvcrt on Windows), released by the OS when the process dies. The holder's pid is written
+beside it so that a refused apply can say who holds it."""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import pathlib
 from collections.abc import Iterator
+
+import filelock
 
 from reconciler.errors import ReconcilerError
 
 
 @contextlib.contextmanager
 def exclusive(directory: pathlib.Path) -> Iterator[None]:
-    path = directory / ".reconciler" / "apply.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
+    folder = directory / ".reconciler"
+    folder.mkdir(parents=True, exist_ok=True)
+    path, holder = folder / "apply.lock", folder / "apply.pid"
+    lock = filelock.FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
-            raise ReconcilerError(
-                f"another reconciler apply is running on this config (pid {holder}, lock "
-                f"{path}): wait for it to finish"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            pid = holder.read_text(encoding="utf-8").strip() or "?"
+        except OSError:
+            pid = "?"
+        raise ReconcilerError(
+            f"another reconciler apply is running on this config (pid {pid}, lock {path}): "
+            "wait for it to finish"
+        ) from None
+    try:
+        holder.write_text(str(os.getpid()), encoding="utf-8")
+        yield
+    finally:
+        holder.unlink(missing_ok=True)
+        lock.release()

@@ -72,7 +72,8 @@ def command(
         if old is not None:
             saved.check_fresh(old, plan, ws.manifests.digest)
         if not as_json:
-            click.echo(text.render(plan, color=options.color(ctx)), nl=False)
+            colour = options.color(ctx)  # click would strip it from a pipe unless told
+            click.echo(text.render(plan, color=colour), nl=False, color=colour)
         if plan.changes and not (yes or old):
             progress.confirm(len(plan.changes))
         report = Report((), 0)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -116,7 +118,8 @@ def fault_flags(function: F) -> F:
 
 
 def color(ctx: click.Context, stream: str = "stdout") -> bool:
-    """Colour only when asked for (no --no-color) and writing to a terminal."""
-    import sys
-
-    return bool(ctx.obj and ctx.obj.get("color")) and getattr(sys, stream).isatty()
+    """Colour on a terminal, unless --no-color or NO_COLOR (no-color.org) says not;
+    FORCE_COLOR asks for it even into a pipe (CI logs that render ANSI)."""
+    if not (ctx.obj and ctx.obj.get("color")) or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or getattr(sys, stream).isatty()

@@ -41,7 +41,9 @@ def command(
     with Run(ws.config) as run:
         plan = run.plan(ws, force=force).plan
     if fmt == "text":
-        click.echo(text.render(plan, color=options.color(ctx), show_calls=show_calls), nl=False)
+        colour = options.color(ctx)  # click would strip it from a pipe unless told
+        rendered = text.render(plan, color=colour, show_calls=show_calls)
+        click.echo(rendered, nl=False, color=colour)
     elif fmt == "json":
         click.echo(jsonplan.render(plan), nl=False)
     else:
