@@ -18,7 +18,7 @@ from reconciler.manifest import loader
 def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None) -> int:
     """Validate manifests offline and report every problem at once."""
     roots = list(paths) or [pathlib.Path()]
-    config = config_loader.load(config_loader.find(config_path, roots))
+    config = config_loader.load(config_loader.find(config_path, roots))  # offline: may be none
     exclude = config.not_manifests
     try:
         manifests = loader.load(roots, exclude)
@@ -28,6 +28,8 @@ def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None) -
         return exitcodes.ERROR
     for warning in manifests.warnings:
         click.echo(warning.render(), err=True)
+    for file in manifests.skipped:
+        click.echo(f"skipped {file}: no apiVersion or kind, not a manifest")
     for enterprise in manifests.state.enterprises.values():
         click.echo(
             f"{enterprise.name}: {_count(len(enterprise.users), 'SMS user')}, "

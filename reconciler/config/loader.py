@@ -38,6 +38,16 @@ class Config:
     path: pathlib.Path | None
     settings: model.ProjectConfig
     doc: yamltree.Document | None = None
+    searched: tuple[pathlib.Path, ...] = ()  # where it was looked for when not found
+
+    @property
+    def not_found(self) -> str:
+        """Where a config was looked for and not found."""
+        starts = " and ".join(str(p) for p in self.searched) or str(pathlib.Path.cwd())
+        return (
+            f"no {CONFIG_NAME} in {starts} or any directory above; pass --config FILE or set "
+            f"{ENV_CONFIG}"
+        )
 
     @property
     def directory(self) -> pathlib.Path:
@@ -53,6 +63,8 @@ class Config:
         """Files under the config's directory that are not manifests: the sandbox seed and
         whatever manifests.exclude names."""
         paths = [self.seed_path] if self.seed_path else []
+        if self.path is not None:
+            paths.append(self.path)  # a config under the manifests' tree is never one
         patterns = self.settings.manifests.exclude
         if patterns:
             for path in self.directory.rglob("*"):
@@ -95,7 +107,7 @@ class Config:
         for name in names:
             section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
             if section is None:
-                where = str(self.path) if self.path else f"no {CONFIG_NAME} was found"
+                where = str(self.path) if self.path else self.not_found
                 raise ConfigError(
                     f"provider '{name}' is not configured ({where}): add providers.{name} "
                     f"to {CONFIG_NAME}"
@@ -116,18 +128,43 @@ class Config:
         return resolved
 
 
-def find(explicit: pathlib.Path | None, paths: list[pathlib.Path]) -> pathlib.Path | None:
-    """--config FILE, else reconciler.yaml in the first PATH (or its directory), else cwd."""
+ENV_CONFIG = "RECONCILER_CONFIG"
+
+
+def find(
+    explicit: pathlib.Path | None,
+    paths: list[pathlib.Path],
+    env: Mapping[str, str] | None = None,
+) -> pathlib.Path | None:
+    """--config FILE, else $RECONCILER_CONFIG, else reconciler.yaml in the first PATH's
+    directory or the nearest one above it (as git finds .git), else in the current
+    directory or above. None when there is none: see `searched`."""
+    env = os.environ if env is None else env
     if explicit is not None:
-        if not explicit.is_file():
-            raise ConfigError(f"{explicit}: config file not found")
+        if not _is(explicit, "file"):
+            raise ConfigError(f"{explicit}: config file not found (given with --config)")
         return explicit
-    candidates = []
+    named = env.get(ENV_CONFIG)
+    if named:
+        if not _is(pathlib.Path(named), "file"):
+            raise ConfigError(f"{named}: config file not found (given with {ENV_CONFIG})")
+        return pathlib.Path(named)
+    for start in searched(paths):
+        for directory in (start, *start.parents):
+            candidate = directory / CONFIG_NAME
+            if _is(candidate, "file"):
+                return candidate
+    return None
+
+
+def searched(paths: list[pathlib.Path]) -> list[pathlib.Path]:
+    """Where `find` starts looking (each upwards to the root), absolute, once each."""
+    starts = []
     if paths:
         first = paths[0]
-        candidates.append((first if _is(first, "dir") else first.parent) / CONFIG_NAME)
-    candidates.append(pathlib.Path(CONFIG_NAME))
-    return next((c for c in candidates if _is(c, "file")), None)
+        starts.append((first if _is(first, "dir") else first.parent).absolute())
+    starts.append(pathlib.Path.cwd())
+    return list(dict.fromkeys(starts))
 
 
 def _is(path: pathlib.Path, kind: str) -> bool:
@@ -139,10 +176,10 @@ def _is(path: pathlib.Path, kind: str) -> bool:
         return False
 
 
-def load(path: pathlib.Path | None) -> Config:
-    """Load and check `path`; None gives the defaults."""
+def load(path: pathlib.Path | None, searched: Sequence[pathlib.Path] = ()) -> Config:
+    """Load and check `path`; None gives the defaults (`searched`: where it was looked for)."""
     if path is None:
-        return Config(None, model.ProjectConfig())
+        return Config(None, model.ProjectConfig(), searched=tuple(searched))
     file = str(path)
     problems: list[Problem] = []
     try:

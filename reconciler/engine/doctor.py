@@ -35,7 +35,7 @@ def diagnose(
     desired = desired or state.State()
     apis = config.configured()
     if not apis:
-        where = str(config.path) if config.path else "no reconciler.yaml was found"
+        where = str(config.path) if config.path else config.not_found
         return Diagnosis(
             (
                 Check(

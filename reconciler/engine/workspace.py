@@ -23,7 +23,9 @@ def config(
     config_path: pathlib.Path | None, paths: tuple[pathlib.Path, ...] = ()
 ) -> config_loader.Config:
     """reconciler.yaml: --config, else in the first PATH, else in the current directory."""
-    return config_loader.load(config_loader.find(config_path, list(paths) or [pathlib.Path()]))
+    roots = list(paths) or [pathlib.Path()]
+    found = config_loader.find(config_path, roots)
+    return config_loader.load(found, config_loader.searched(roots))
 
 
 def load(

@@ -34,6 +34,7 @@ class Manifests:
     state: state.State
     warnings: tuple[Problem, ...]
     digest: str  # sha256 over every file's path and bytes: what a saved plan is bound to
+    skipped: tuple[str, ...] = ()  # YAML files that are not manifests (no apiVersion, no kind)
 
 
 def discover(paths: Iterable[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) -> list[str]:
@@ -86,6 +87,7 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
     digest = hashlib.sha256()
     parsed: list[rules.Parsed] = []
     titles: dict[tuple[str, int], str] = {}
+    skipped: list[str] = []
     for file in files:
         try:
             data = pathlib.Path(file).read_bytes()
@@ -94,15 +96,33 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
                 Problem(file, -1, yamltree.Position(1, 1), (), f"cannot read it ({exc.strerror})")
             )
             continue
+        found = _load_file(file, data, problems, titles)
+        if found is None:
+            skipped.append(file)
+            continue
         digest.update(f"{file}\0{len(data)}\0".encode())
         digest.update(data)
-        parsed += _load_file(file, data, problems, titles)
+        parsed += found
+    if files and len(skipped) == len(files):
+        problems.append(
+            Problem(
+                ", ".join(str(p) for p in paths),
+                -1,
+                yamltree.Position(1, 1),
+                (),
+                f"no manifests found: {len(skipped)} YAML file(s) without apiVersion or kind "
+                "(not manifests) and nothing else",
+            )
+        )
     problems += rules.check(parsed)
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity == "warning")
     if errors:
         raise ManifestError(render_report(problems, titles), len(errors))
-    return Manifests(tuple(files), tuple(parsed), _build(parsed), warnings, digest.hexdigest())
+    kept = tuple(f for f in files if f not in set(skipped))
+    return Manifests(
+        kept, tuple(parsed), _build(parsed), warnings, digest.hexdigest(), tuple(skipped)
+    )
 
 
 def _unusable(path: pathlib.Path) -> str | None:
@@ -118,7 +138,9 @@ def _unusable(path: pathlib.Path) -> str | None:
 
 def _load_file(
     file: str, data: bytes, problems: list[Problem], titles: dict[tuple[str, int], str]
-) -> list[rules.Parsed]:
+) -> list[rules.Parsed] | None:
+    """The file's manifests; None when it is not a manifest file at all (every document
+    a mapping with neither apiVersion nor kind: a CI file, a seed, a chart's values)."""
     origin = yamltree.Position(1, 1)
     try:
         text = data.decode("utf-8")
@@ -126,9 +148,18 @@ def _load_file(
         problems.append(Problem(file, -1, origin, (), f"not UTF-8 text (byte {exc.start})"))
         return []
     out: list[rules.Parsed] = []
-    count = 0
+    docs: list[yamltree.Document] = []
+    failure: yaml.YAMLError | None = None
     try:
         for doc in yamltree.parse(text):
+            docs.append(doc)
+    except yaml.YAMLError as exc:
+        failure = exc
+    if failure is None and docs and all(_foreign(d) for d in docs):
+        return None
+    count = 0
+    try:
+        for doc in docs:
             count += 1
             item = _validate(file, doc, problems)
             if isinstance(doc.value, dict) and isinstance(doc.value.get("metadata"), dict):
@@ -137,6 +168,8 @@ def _load_file(
                     titles[(file, doc.index)] = f"{doc.value.get('kind', 'document')} {name}"
             if item is not None:
                 out.append(item)
+        if failure is not None:
+            raise failure
     except yaml.YAMLError as exc:
         position, message = yamltree.syntax_error_position(exc)
         problems.append(Problem(file, -1, position, (), message))
@@ -146,6 +179,11 @@ def _load_file(
             Problem(file, -1, origin, (), "empty file: no manifests in it", severity="warning")
         )
     return out
+
+
+def _foreign(doc: yamltree.Document) -> bool:
+    value = doc.value
+    return isinstance(value, dict) and "apiVersion" not in value and "kind" not in value
 
 
 def _validate(file: str, doc: yamltree.Document, problems: list[Problem]) -> rules.Parsed | None:
