@@ -72,6 +72,11 @@ def _selector(text: str) -> tuple[str, str]:
 def sandbox_files(
     config_path: pathlib.Path | None, db: pathlib.Path | None, seed: pathlib.Path | None
 ) -> tuple[pathlib.Path, pathlib.Path | None]:
-    """The sandbox's database and seed: --db/--seed, else reconciler.yaml's, else defaults."""
+    """The sandbox's database and seed: --db/--seed, else reconciler.yaml's, else the
+    defaults (.reconciler/sandbox.db here, and the demo seed shipped with reconciler)."""
     settings = config_loader.load(config_loader.find(config_path, []))
+    if settings.path is None:
+        from reconciler.sandbox import demo
+
+        return db or settings.db_path, seed or demo.seed()
     return db or settings.db_path, seed or settings.seed_path
