@@ -11,8 +11,12 @@ from reconciler.engine import doctor, workspace
 from reconciler.errors import ReconcilerError
 from reconciler.render import doctor as render
 
+_EXAMPLES_DOCTOR = (
+    "\b\nExamples:\n  reconciler doctor .\n  reconciler doctor . --format json > doctor.json"
+)
 
-@click.command("doctor")
+
+@click.command("doctor", epilog=_EXAMPLES_DOCTOR)
 @options.paths
 @options.config
 @options.fmt(["table", "json"], "table")

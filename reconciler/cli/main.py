@@ -27,6 +27,7 @@ COMMANDS = {
     "apply": "reconciler.cli.apply:command",
     "drift": "reconciler.cli.drift:command",
     "doctor": "reconciler.cli.doctor:command",
+    "init": "reconciler.cli.init:command",
     "export": "reconciler.cli.export:command",
     "numbers": "reconciler.cli.numbers:command",
     "schema": "reconciler.cli.schema:command",
@@ -49,7 +50,22 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EXAMPLES = """\b
+Examples:
+  reconciler init sms-manifests && cd sms-manifests
+  reconciler plan . --enterprise sunshine-dental
+  reconciler apply --yes . --log-format json --log-level info
+
+\b
+Shell completion (bash; zsh and fish alike with zsh_source, fish_source):
+  eval "$(_RECONCILER_COMPLETE=bash_source reconciler)"   # in ~/.bashrc"""
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXAMPLES,
+)
 @click.version_option(__version__, prog_name="reconciler")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.option("--no-color", is_flag=True, help="Plain output even on a terminal.")

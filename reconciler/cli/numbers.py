@@ -16,8 +16,10 @@ from reconciler.engine.run import Run
 from reconciler.render import numbers as render
 from reconciler.reports import inventory
 
+_EXAMPLES_NUMBERS = "\b\nExamples:\n  reconciler numbers . --filter all-unassigned\n  reconciler numbers . --format csv > inventory.csv\n  reconciler numbers missing . -o upload.csv"
 
-@click.command("numbers")
+
+@click.command("numbers", epilog=_EXAMPLES_NUMBERS)
 @click.argument(
     "args", nargs=-1, type=click.Path(path_type=pathlib.Path), metavar="[missing] [PATH]..."
 )

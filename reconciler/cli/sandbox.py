@@ -19,7 +19,12 @@ def group() -> None:
     """The embedded emulator of ConnecttoTeams, ContextSMS and Connectel."""
 
 
-@group.command("reset")
+_EXAMPLES_RESET = (
+    "\b\nExamples:\n  reconciler sandbox reset\n  reconciler sandbox reset --seed seed.yaml"
+)
+
+
+@group.command("reset", epilog=_EXAMPLES_RESET)
 @options.sandbox_files
 @options.config
 def reset(
@@ -38,7 +43,10 @@ def reset(
 group.add_command(serve)
 
 
-@group.command("clone")
+_EXAMPLES_CLONE = "\b\nExamples:\n  reconciler sandbox clone . -o seed.yaml --config-out rehearsal.yaml\n  reconciler sandbox serve --seed seed.yaml   # then: reconciler apply --config rehearsal.yaml ."
+
+
+@group.command("clone", epilog=_EXAMPLES_CLONE)
 @options.paths
 @options.config
 @options.scope

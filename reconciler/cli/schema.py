@@ -9,8 +9,10 @@ import click
 from reconciler import schemas
 from reconciler.cli import exitcodes
 
+_EXAMPLES_SCHEMA = "\b\nExamples:\n  reconciler schema -o schemas"
 
-@click.command("schema")
+
+@click.command("schema", epilog=_EXAMPLES_SCHEMA)
 @click.option(
     "-o",
     "--output",

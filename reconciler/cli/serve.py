@@ -12,8 +12,10 @@ from reconciler.engine import workspace
 from reconciler.errors import ConfigError
 from reconciler.sandbox import faults, server
 
+_EXAMPLES_SERVE = "\b\nExamples:\n  reconciler sandbox serve --port 8080\n  reconciler sandbox serve --latency-ms 50 --error-rate 0.05 --rate-limit 20"
 
-@click.command("serve")
+
+@click.command("serve", epilog=_EXAMPLES_SERVE)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(
     "--port",

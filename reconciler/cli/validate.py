@@ -11,8 +11,12 @@ from reconciler.config import loader as config_loader
 from reconciler.errors import ManifestError
 from reconciler.manifest import loader
 
+_EXAMPLES_VALIDATE = (
+    "\b\nExamples:\n  reconciler validate .\n  reconciler validate enterprises/sunshine-dental.yaml"
+)
 
-@click.command("validate")
+
+@click.command("validate", epilog=_EXAMPLES_VALIDATE)
 @options.paths
 @options.config
 def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None) -> int:

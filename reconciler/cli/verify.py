@@ -13,8 +13,10 @@ from reconciler.render import run as render_run
 from reconciler.render import verify as render
 from reconciler.wire import connectel
 
+_EXAMPLES_VERIFY = "\b\nExamples:\n  reconciler verify . --enterprise sunshine-dental\n  reconciler verify . --number +12025550110 --timeout 120"
 
-@click.command("verify")
+
+@click.command("verify", epilog=_EXAMPLES_VERIFY)
 @options.paths
 @options.config
 @options.scope

@@ -44,9 +44,10 @@ def sandbox_app(config: Config) -> Any:
     """The in-process sandbox when any provider says `url: sandbox`, else None."""
     if not session.uses_sandbox(config):
         return None
+    from reconciler.sandbox import demo
     from reconciler.sandbox.app import create_app  # only the engine and the CLI import it
 
-    return create_app(config.db_path, config.seed_path)
+    return create_app(config.db_path, config.seed_path or demo.seed())
 
 
 class Run:

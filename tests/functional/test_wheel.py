@@ -18,7 +18,7 @@ from reconciler import __version__
 ROOT = pathlib.Path(__file__).parents[2]
 
 
-def test_the_wheel_installs_and_serves_the_demo_in_an_empty_directory(
+def test_the_wheel_installs_and_runs_init_plan_apply_and_serve_in_an_empty_directory(
     tmp_path: pathlib.Path,
 ) -> None:
     dist = tmp_path / "dist"
@@ -30,7 +30,12 @@ def test_the_wheel_installs_and_serves_the_demo_in_an_empty_directory(
     [wheel] = dist.glob("*.whl")
     assert wheel.name == f"teams_sms_reconciler-{__version__}-py3-none-any.whl"
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"reconciler/sandbox/demo-seed.yaml", "reconciler/py.typed"} <= names
+    assert {
+        "reconciler/sandbox/demo-seed.yaml",
+        "reconciler/starter/enterprise.yaml",
+        "reconciler/starter/github-workflow.yml",
+        "reconciler/py.typed",
+    } <= names
     assert not any(n.startswith(("tests/", "examples/", "bench/")) for n in names)
 
     fresh = tmp_path / "fresh"
@@ -81,3 +86,29 @@ def test_the_wheel_installs_and_serves_the_demo_in_an_empty_directory(
         serve.terminate()
         serve.wait(timeout=20)
     assert (empty / ".reconciler" / "sandbox.db").is_file()
+
+    reconciler = str(fresh / "bin" / "reconciler")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [reconciler, *args], cwd=empty / "project", capture_output=True, text=True, timeout=300
+        )
+
+    (empty / "project").mkdir()
+    started = run("init")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.endswith(
+        "next:\n  reconciler validate\n  reconciler plan\n  reconciler apply\n"
+    )
+    assert run("validate").stdout == (
+        "northwind-legal: 6 SMS users, 1 SMS group, 8 numbers, 3 mappings\n"
+        "ok: 1 enterprise in 1 file\n"
+    )
+    planned = run("plan")
+    assert planned.stdout.endswith("Plan: 11 to create, 0 to update, 0 to delete, 1 sync.\n")
+    applied = run("apply", "--yes")
+    assert applied.returncode == 0, applied.stderr
+    assert "Apply complete: 12 applied, 0 failed, 0 skipped" in applied.stdout
+    assert run("plan").stdout.endswith("Plan: 0 to create, 0 to update, 0 to delete, 0 syncs.\n")
+    again = run("init")
+    assert again.returncode == 1 and "nothing was written" in again.stderr

@@ -1,0 +1,84 @@
+"""`reconciler init`: a starter project that plans against the sandbox at once, written
+only where nothing is in the way (every file is checked before any is written).
+
+The example enterprise and the GitHub workflow are the repository's own
+(`examples/enterprises/northwind-legal.yaml`, `examples/ci/github-actions.yml`), shipped
+inside the wheel under `reconciler/starter/` so that an installed reconciler has them too.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from reconciler import schemas
+from reconciler.errors import ReconcilerError
+
+PACKAGE = pathlib.Path(__file__).parents[1]
+CHECKOUT = PACKAGE.parent / "examples"
+SOURCES = {  # packaged name -> where it is in a source checkout
+    "enterprise.yaml": CHECKOUT / "enterprises" / "northwind-legal.yaml",
+    "github-workflow.yml": CHECKOUT / "ci" / "github-actions.yml",
+}
+CONFIG = """\
+# yaml-language-server: $schema=schemas/config.schema.json
+# Every provider is the embedded sandbox (state in .reconciler/, seeded with the demo
+# data), so `reconciler plan` works now, with no account. These are the sandbox's demo
+# credentials, not secrets. For production, set each url to the vendor's and every
+# credential to a ${VARIABLE} reference: literal secrets are refused for real URLs.
+providers:
+  connecttoteams:
+    url: sandbox
+    clientId: demo-client
+    clientSecret: demo-secret
+    username: api-admin
+    password: demo-password
+    resellerId: 54
+  contextsms:
+    url: sandbox
+    username: ops@csp.example
+    password: demo-password
+  connectel:
+    url: sandbox
+    token: demo-token
+apply:
+  parallelism: 8
+"""
+NEXT = ("reconciler validate", "reconciler plan", "reconciler apply")
+
+
+def source(name: str) -> pathlib.Path:
+    packaged = PACKAGE / "starter" / name
+    return packaged if packaged.is_file() else SOURCES[name]
+
+
+def files() -> dict[str, str]:
+    """Each file of the starter project (relative path -> text)."""
+    enterprise = source("enterprise.yaml").read_text(encoding="utf-8")
+    first, _, rest = enterprise.partition("\n")
+    if first.startswith("# yaml-language-server:"):
+        enterprise = rest
+    enterprise = "# yaml-language-server: $schema=../schemas/manifest.schema.json\n" + enterprise
+    found = {
+        "reconciler.yaml": CONFIG,
+        "enterprises/northwind-legal.yaml": enterprise,
+        ".gitignore": ".reconciler/\n",
+        ".github/workflows/reconciler.yml": source("github-workflow.yml").read_text("utf-8"),
+    }
+    found |= {f"schemas/{name}": text for name, text in schemas.generate().items()}
+    return found
+
+
+def init(directory: pathlib.Path) -> list[pathlib.Path]:
+    """Write the starter project into `directory`; refuse (writing nothing) when any of
+    its files exists already. Returns the files written."""
+    wanted = {directory / name: text for name, text in files().items()}
+    taken = sorted(str(p) for p in wanted if p.exists())
+    if taken:
+        raise ReconcilerError(
+            f"{len(taken)} file(s) of the starter project exist already, so nothing was "
+            "written: " + ", ".join(taken) + "; choose an empty directory (reconciler init DIR)"
+        )
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(wanted)
