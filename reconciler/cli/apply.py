@@ -15,7 +15,12 @@ from reconciler.render import journal as render_journal
 from reconciler.render import run as render_run
 from reconciler.render import text
 
-_EXAMPLES_APPLY = "\b\nExamples:\n  reconciler apply .                      # show the plan, ask, apply\n  reconciler apply plan.json --report apply.json --report-junit apply.xml\n  reconciler apply --yes . --selector tier=gold --log-format json --log-level info"
+_EXAMPLES_APPLY = """\
+\b
+Examples:
+  reconciler apply .                      # show the plan, ask, apply
+  reconciler apply plan.json --report apply.json --report-junit apply.xml
+  reconciler apply --yes . --selector tier=gold --log-format json --log-level info"""
 
 
 @click.command("apply", epilog=_EXAMPLES_APPLY)

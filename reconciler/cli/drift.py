@@ -26,7 +26,12 @@ def _report(value: str) -> tuple[str, pathlib.Path]:
     return fmt, pathlib.Path(path)
 
 
-_EXAMPLES_DRIFT = "\b\nExamples:\n  reconciler drift .                      # exit 0 in sync, 2 drift, 1 error\n  reconciler drift . --report junit=drift.xml --report html=drift.html\n  reconciler drift . --metrics-file /var/lib/node_exporter/textfile/reconciler.prom"
+_EXAMPLES_DRIFT = """\
+\b
+Examples:
+  reconciler drift .                      # exit 0 in sync, 2 drift, 1 error
+  reconciler drift . --report junit=drift.xml --report html=drift.html
+  reconciler drift . --metrics-file /var/lib/node_exporter/textfile/reconciler.prom"""
 
 
 @click.command("drift", epilog=_EXAMPLES_DRIFT)

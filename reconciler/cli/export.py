@@ -10,7 +10,11 @@ from reconciler.cli import exitcodes, options
 from reconciler.engine import workspace
 from reconciler.engine.export import export_estate
 
-_EXAMPLES_EXPORT = "\b\nExamples:\n  reconciler export --enterprise 'Sunshine Dental' -o manifests/\n  reconciler export --csp CSP0000003 -o manifests/"
+_EXAMPLES_EXPORT = """\
+\b
+Examples:
+  reconciler export --enterprise 'Sunshine Dental' -o manifests/
+  reconciler export --csp CSP0000003 -o manifests/"""
 
 
 @click.command("export", epilog=_EXAMPLES_EXPORT)

@@ -16,7 +16,12 @@ from reconciler.engine.run import Run
 from reconciler.render import numbers as render
 from reconciler.reports import inventory
 
-_EXAMPLES_NUMBERS = "\b\nExamples:\n  reconciler numbers . --filter all-unassigned\n  reconciler numbers . --format csv > inventory.csv\n  reconciler numbers missing . -o upload.csv"
+_EXAMPLES_NUMBERS = """\
+\b
+Examples:
+  reconciler numbers . --filter all-unassigned
+  reconciler numbers . --format csv > inventory.csv
+  reconciler numbers missing . -o upload.csv"""
 
 
 @click.command("numbers", epilog=_EXAMPLES_NUMBERS)

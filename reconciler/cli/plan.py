@@ -11,7 +11,12 @@ from reconciler.engine import provenance, workspace
 from reconciler.engine.run import Run
 from reconciler.render import jsonplan, markdown, text
 
-_EXAMPLES_PLAN = "\b\nExamples:\n  reconciler plan .\n  reconciler plan . --format markdown -o plan.json > plan.md\n  reconciler plan . --enterprise sunshine-dental --show-calls"
+_EXAMPLES_PLAN = """\
+\b
+Examples:
+  reconciler plan .
+  reconciler plan . --format markdown -o plan.json > plan.md
+  reconciler plan . --enterprise sunshine-dental --show-calls"""
 
 
 @click.command("plan", epilog=_EXAMPLES_PLAN)

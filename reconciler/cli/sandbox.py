@@ -43,7 +43,11 @@ def reset(
 group.add_command(serve)
 
 
-_EXAMPLES_CLONE = "\b\nExamples:\n  reconciler sandbox clone . -o seed.yaml --config-out rehearsal.yaml\n  reconciler sandbox serve --seed seed.yaml   # then: reconciler apply --config rehearsal.yaml ."
+_EXAMPLES_CLONE = """\
+\b
+Examples:
+  reconciler sandbox clone . -o seed.yaml --config-out rehearsal.yaml
+  reconciler sandbox serve --seed seed.yaml   # then: reconciler apply --config rehearsal.yaml ."""
 
 
 @group.command("clone", epilog=_EXAMPLES_CLONE)

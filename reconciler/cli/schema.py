@@ -9,7 +9,10 @@ import click
 from reconciler import schemas
 from reconciler.cli import exitcodes
 
-_EXAMPLES_SCHEMA = "\b\nExamples:\n  reconciler schema -o schemas"
+_EXAMPLES_SCHEMA = """\
+\b
+Examples:
+  reconciler schema -o schemas"""
 
 
 @click.command("schema", epilog=_EXAMPLES_SCHEMA)

@@ -12,7 +12,11 @@ from reconciler.engine import workspace
 from reconciler.errors import ConfigError
 from reconciler.sandbox import faults, server
 
-_EXAMPLES_SERVE = "\b\nExamples:\n  reconciler sandbox serve --port 8080\n  reconciler sandbox serve --latency-ms 50 --error-rate 0.05 --rate-limit 20"
+_EXAMPLES_SERVE = """\
+\b
+Examples:
+  reconciler sandbox serve --port 8080
+  reconciler sandbox serve --latency-ms 50 --error-rate 0.05 --rate-limit 20"""
 
 
 @click.command("serve", epilog=_EXAMPLES_SERVE)

@@ -13,7 +13,11 @@ from reconciler.render import run as render_run
 from reconciler.render import verify as render
 from reconciler.wire import connectel
 
-_EXAMPLES_VERIFY = "\b\nExamples:\n  reconciler verify . --enterprise sunshine-dental\n  reconciler verify . --number +12025550110 --timeout 120"
+_EXAMPLES_VERIFY = """\
+\b
+Examples:
+  reconciler verify . --enterprise sunshine-dental
+  reconciler verify . --number +12025550110 --timeout 120"""
 
 
 @click.command("verify", epilog=_EXAMPLES_VERIFY)
