@@ -149,11 +149,12 @@ def find(
         if not _is(pathlib.Path(named), "file"):
             raise ConfigError(f"{named}: config file not found (given with {ENV_CONFIG})")
         return pathlib.Path(named)
+    here = pathlib.Path.cwd()
     for start in searched(paths):
         for directory in (start, *start.parents):
             candidate = directory / CONFIG_NAME
-            if _is(candidate, "file"):
-                return candidate
+            if _is(candidate, "file"):  # said as the user would: relative when below here
+                return candidate.relative_to(here) if candidate.is_relative_to(here) else candidate
     return None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 
+from reconciler import schemas
 from reconciler.config.loader import Config
 from reconciler.engine.run import Run
 from reconciler.errors import ReconcilerError
@@ -49,7 +50,22 @@ def export_estate(
         path = directory / f"{name}.yaml"
         path.write_text(manifests.manifest(document), encoding="utf-8")
         done.append(f"wrote {path}")
+    done += _schemas(directory)
     return Exported([*done, _config_skeleton(config, directory, reseller)], failed)
+
+
+def _schemas(directory: pathlib.Path) -> list[str]:
+    """The JSON Schemas the manifests' `$schema` line names (kept when they exist)."""
+    said = []
+    for name, text in schemas.generate().items():
+        path = directory / "schemas" / name
+        if path.exists():
+            said.append(f"kept the existing {path}")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        said.append(f"wrote {path}")
+    return said
 
 
 def _config_skeleton(config: Config, directory: pathlib.Path, reseller: int | None) -> str:

@@ -29,9 +29,15 @@ _Dumper.add_representer(list, _list)
 _Dumper.add_representer(str, _str)
 
 
+SCHEMA = "schemas/manifest.schema.json"  # written next to the exported manifests
+
+
 def manifest(document: dict[str, Any]) -> str:
-    return HEADER + yaml.dump(
-        document, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True
+    """The document as YAML, first line the editors' schema reference."""
+    return (
+        f"# yaml-language-server: $schema={SCHEMA}\n"
+        + HEADER
+        + yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True)
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -37,12 +38,17 @@ def test_export_round_trips_and_reproduces_the_examples(project: Project) -> Non
     assert result.stdout.splitlines() == [
         "wrote exported/sunshine-dental.yaml",
         "wrote exported/northwind-legal.yaml",
+        "wrote exported/schemas/manifest.schema.json",
+        "wrote exported/schemas/config.schema.json",
         "wrote exported/reconciler.yaml",
     ]
     plan = project.run("plan", "exported", "--config", "reconciler.yaml", "--detailed-exitcode")
     assert plan.returncode == 0, plan.stdout + plan.stderr
     assert essence(project.root / "exported") == essence(EXAMPLES / "enterprises")
     text = (project.root / "exported" / "sunshine-dental.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=schemas/manifest.schema.json\n")
+    schema = json.loads((project.root / "exported/schemas/manifest.schema.json").read_text())
+    assert schema["$schema"].startswith("https://json-schema.org/")  # what the line names
     assert "    enterpriseId: 78\n" in text and '    number: "+12025550143"\n' in text
     config = (project.root / "exported" / "reconciler.yaml").read_text()
     assert "clientSecret: ${C2T_CLIENT_SECRET}" in config and "demo-secret" not in config
@@ -55,6 +61,7 @@ def test_export_one_enterprise_by_id(project: Project) -> None:
     assert sorted(p.name for p in (project.root / "one").iterdir()) == [
         "northwind-legal.yaml",
         "reconciler.yaml",
+        "schemas",
     ]
     assert "contextsms" not in (project.root / "one" / "northwind-legal.yaml").read_text()
 
@@ -97,7 +104,10 @@ def test_an_enterprise_that_cannot_be_read_is_named_and_the_others_exported(
         assert http.put("/_sandbox/faults", json=rules).status_code == 200
     result = project.run("export", "-o", "partial")
     assert result.returncode == 1
-    assert result.stdout == ("wrote partial/sunshine-dental.yaml\nwrote partial/reconciler.yaml\n")
+    assert result.stdout == (
+        "wrote partial/sunshine-dental.yaml\nwrote partial/schemas/manifest.schema.json\n"
+        "wrote partial/schemas/config.schema.json\nwrote partial/reconciler.yaml\n"
+    )
     assert result.stderr == (
         "error: enterprise 'Northwind Legal': cannot read it: ConnecttoTeams phoneNumbers: 503 "
         "UNAVAILABLE: Service unavailable (injected fault)\n"

@@ -112,14 +112,19 @@ def test_schema_problems_have_positions(tmp_path: pathlib.Path) -> None:
 
 def test_find(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "m").mkdir()
-    assert loader.find(None, [tmp_path / "m"]) is None
+    (tmp_path / "m" / "deep").mkdir(parents=True)
+    assert loader.find(None, [tmp_path / "m"], env={}) is None
     write(tmp_path, "")
-    assert loader.find(None, [tmp_path / "m"]) == pathlib.Path("reconciler.yaml")
+    # found upwards, and said relative to here when it is below here
+    assert loader.find(None, [tmp_path / "m" / "deep"], env={}) == pathlib.Path("reconciler.yaml")
     (tmp_path / "m" / "reconciler.yaml").write_text("")
-    assert loader.find(None, [tmp_path / "m"]) == tmp_path / "m" / "reconciler.yaml"
+    assert loader.find(None, [tmp_path / "m" / "deep"], env={}) == pathlib.Path("m/reconciler.yaml")
+    named = {"RECONCILER_CONFIG": str(tmp_path / "reconciler.yaml")}
+    assert loader.find(None, [tmp_path / "m"], env=named) == tmp_path / "reconciler.yaml"
     with pytest.raises(ConfigError, match="config file not found"):
         loader.find(tmp_path / "nope.yaml", [])
+    with pytest.raises(ConfigError, match=r"not found \(given with RECONCILER_CONFIG\)"):
+        loader.find(None, [], env={"RECONCILER_CONFIG": "nope.yaml"})
 
 
 def test_no_file_means_defaults() -> None:
