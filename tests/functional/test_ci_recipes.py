@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -54,13 +56,13 @@ def test_recipe_commands_run_against_the_sandbox(
         "reconciler validate .",
         "reconciler plan . --format markdown -o plan.json > plan.md",
     ]
-    assert commands["apply"] == [
-        "reconciler apply plan.json --report apply.json --report-junit apply.xml"
-    ]
+    reviewed = "reconciler apply plan.json --report apply.json --report-junit apply.xml"
+    by_hand = "reconciler apply --yes . --report apply.json --report-junit apply.xml"
+    assert commands["apply"] in ([reviewed], [reviewed, by_hand])  # GitLab has no by-hand job
     assert commands["drift"] == [
         "reconciler drift . --report junit=drift.xml --report html=drift.html"
     ]
-    for command in commands["plan"] + commands["apply"]:
+    for command in commands["plan"] + commands["apply"][:1]:
         result = shell(project, command)
         assert result.returncode == 0, (command, result.stdout, result.stderr)
     written = timeless((project.root / "plan.md").read_text())
@@ -68,6 +70,10 @@ def test_recipe_commands_run_against_the_sandbox(
     journal = json.loads((project.root / "apply.json").read_text())
     assert journal["outcome"] == "complete" and journal["totals"]["applied"] == 26
     assert ET.parse(project.root / "apply.xml").getroot().get("tests") == "26"
+    for command in commands["apply"][1:]:  # re-plan and apply by hand: nothing left to do
+        result = shell(project, command)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+        assert json.loads((project.root / "apply.json").read_text())["totals"]["changes"] == 0
     [nightly] = commands["drift"]
     result = shell(project, nightly)
     assert result.returncode == 0, (nightly, result.stdout, result.stderr)  # in sync
@@ -108,3 +114,55 @@ def test_recipe_commands_run_against_the_sandbox(
             "Teams Unified App synced with Teams: git yes, live no: apply would sync it",
         ),
     ]
+
+
+SCHEMAS = {"github-actions.yml": "vendor.github-workflows", "gitlab-ci.yml": "vendor.gitlab-ci"}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_recipes_are_valid_for_their_ci_system(name: str) -> None:
+    """Checked offline against the schemas check-jsonschema ships (GitHub's workflow
+    schema, GitLab's CI schema)."""
+    checker = pathlib.Path(sys.executable).parent / "check-jsonschema"
+    result = subprocess.run(
+        [str(checker), "--builtin-schema", SCHEMAS[name], str(RECIPES / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def scripts(name: str) -> list[str]:
+    """Every shell script of a recipe: GitHub `run:` steps, GitLab script lines."""
+    document = yaml.safe_load((RECIPES / name).read_text())
+    if name == "github-actions.yml":
+        return [s["run"] for job in document["jobs"].values() for s in job["steps"] if "run" in s]
+    found = list(document["default"].get("before_script", []))
+    for job in document.values():
+        if isinstance(job, dict) and "stage" in job:
+            for key in ("before_script", "script", "after_script"):
+                found += job.get(key, [])
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_recipe_scripts_pass_shellcheck(name: str) -> None:
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        if os.environ.get("CI"):
+            pytest.fail("shellcheck is not installed: .ci/run installs Debian's shellcheck package")
+        pytest.skip("shellcheck is not installed here (apt-get install shellcheck); CI installs it")
+    found = scripts(name)
+    assert len(found) >= 4
+    for script in found:
+        # GitHub substitutes ${{ ... }} before the shell sees it: stand in a variable
+        text = re.sub(r"\$\{\{[^}]*\}\}", "$GITHUB_EXPRESSION", script)
+        result = subprocess.run(
+            [shellcheck, "--shell=bash", "--severity=style", "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, text + result.stdout
