@@ -4,9 +4,8 @@ problems and warnings. Mutable while planning; frozen into plan values at the en
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
-
-from deepdiff import DeepDiff
 
 from reconciler.model import live as livemodel
 from reconciler.model import state
@@ -49,14 +48,26 @@ class Draft:
 def changed_fields(
     before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> tuple[FieldChange, ...]:
-    """The top-level fields that differ (deepdiff, order-insensitive)."""
+    """The top-level fields that differ, lists compared without regard to order (the
+    vendors return numbers and members in any order)."""
     if before is None or after is None:
         return ()
-    roots = DeepDiff(before, after, ignore_order=True).affected_root_keys
-    return tuple(
-        FieldChange(field=str(k), before=before.get(str(k)), after=after.get(str(k)))
-        for k in sorted(str(r) for r in roots)
-    )
+    roots = [
+        k
+        for k in sorted(set(before) | set(after))
+        if (k in before) != (k in after) or _unordered(before[k]) != _unordered(after[k])
+    ]
+    return tuple(FieldChange(field=k, before=before.get(k), after=after.get(k)) for k in roots)
+
+
+def _unordered(value: Any) -> Any:
+    """`value` with every list sorted (by its items' JSON), so order never differs."""
+    if isinstance(value, dict):
+        return {k: _unordered(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        items = [_unordered(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, default=str))
+    return value
 
 
 @dataclasses.dataclass

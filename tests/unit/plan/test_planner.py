@@ -376,3 +376,15 @@ def test_a_failed_enterprise_is_its_own_error_and_the_others_are_planned() -> No
         "1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
         "  - enterprise 'two': cannot read it: ConnecttoTeams listUsers: 503 UNAVAILABLE: down"
     )
+
+
+def test_changed_fields_ignore_list_order_but_not_contents() -> None:
+    from reconciler.plan.draft import changed_fields
+
+    before = {"numbers": ["+1", "+2"], "members": ["a", "b"], "userTag": "x", "gone": 1}
+    after = {"numbers": ["+2", "+1"], "members": ["a", "c"], "userTag": "x", "new": None}
+    assert [(f.field, f.before, f.after) for f in changed_fields(before, after)] == [
+        ("gone", 1, None),
+        ("members", ["a", "b"], ["a", "c"]),
+        ("new", None, None),
+    ]
