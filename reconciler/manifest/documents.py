@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictStr
+from pydantic import ConfigDict, Field, StrictStr
+from pydantic.config import JsonDict
 
 from reconciler.model import kinds, types
 
@@ -48,13 +49,48 @@ class ManifestSmsGroup(kinds.SmsGroup):
         )
 
 
+def _needs_sms(field: str) -> JsonDict:
+    """JSON Schema: a non-empty `field` needs SMS in connecttoteams.services."""
+    return {
+        "if": {"required": [field], "properties": {field: {"minItems": 1}}},
+        "then": {
+            "required": ["connecttoteams"],
+            "properties": {
+                "connecttoteams": {
+                    "required": ["services"],
+                    "properties": {"services": {"contains": {"const": "SMS"}}},
+                }
+            },
+        },
+    }
+
+
 class EnterpriseSpec(kinds.Frozen):
-    connecttoteams: kinds.ConnecttoTeamsEnterprise | None = None
-    contextsms: kinds.ContextSmsEnterprise | None = None
-    smsUsers: tuple[kinds.SmsUser, ...] = ()
-    smsGroups: tuple[ManifestSmsGroup, ...] = ()
-    mappings: tuple[kinds.Mapping, ...] = ()
-    policy: kinds.Policy = Field(default_factory=kinds.Policy)
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"allOf": [_needs_sms("smsUsers"), _needs_sms("smsGroups")]},
+    )
+
+    connecttoteams: kinds.ConnecttoTeamsEnterprise | None = Field(
+        default=None, description="The enterprise on ConnecttoTeams. Default: not managed there."
+    )
+    contextsms: kinds.ContextSmsEnterprise | None = Field(
+        default=None, description="The enterprise on ContextSMS. Default: not managed there."
+    )
+    smsUsers: tuple[kinds.SmsUser, ...] = Field(
+        default=(), description="Teams users with SMS, by userId (needs SMS in services)."
+    )
+    smsGroups: tuple[ManifestSmsGroup, ...] = Field(
+        default=(), description="SMS groups, by name (needs SMS in services)."
+    )
+    mappings: tuple[kinds.Mapping, ...] = Field(
+        default=(), description="ContextSMS number -> Teams app mappings, by phoneNumber."
+    )
+    policy: kinds.Policy = Field(
+        default_factory=kinds.Policy,
+        description="How the planner may treat the enterprise (prune, safety, payment).",
+    )
 
 
 class EnterpriseDocument(kinds.Frozen):
@@ -62,7 +98,9 @@ class EnterpriseDocument(kinds.Frozen):
 
     model_config = kinds.Frozen.model_config | {"title": "reconciler manifest (Enterprise)"}
 
-    apiVersion: Literal["reconciler/v1"]
-    kind: Literal["Enterprise"]
-    metadata: Metadata
-    spec: EnterpriseSpec = Field(default_factory=EnterpriseSpec)
+    apiVersion: Literal["reconciler/v1"] = Field(description="Always reconciler/v1.")
+    kind: Literal["Enterprise"] = Field(description="Always Enterprise.")
+    metadata: Metadata = Field(description="The enterprise's name and labels.")
+    spec: EnterpriseSpec = Field(
+        default_factory=EnterpriseSpec, description="What the enterprise should look like."
+    )
