@@ -31,6 +31,7 @@ COMMANDS = {
     "export": "reconciler.cli.export:command",
     "numbers": "reconciler.cli.numbers:command",
     "schema": "reconciler.cli.schema:command",
+    "shards": "reconciler.cli.shards:command",
     "verify": "reconciler.cli.verify:command",
     "sandbox": "reconciler.cli.sandbox:group",
 }

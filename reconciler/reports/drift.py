@@ -9,16 +9,19 @@ enterprise whose live state could not be read carries that `error` instead.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pydantic
 from pydantic import Field
 
+from reconciler.errors import ReconcilerError
 from reconciler.model import live, state
 from reconciler.model.kinds import Frozen
 from reconciler.model.problem import Problem
 from reconciler.plan.model import Change, Plan
 from reconciler.reports.inventory import wanted
-from reconciler.reports.provenance import Provenance
+from reconciler.reports.provenance import Provenance, from_dict
 
 FORMAT_VERSION = 1
 
@@ -138,6 +141,58 @@ def build(
         enterprises=tuple(enterprises),
         summary=dict(sorted(counts.items())),
         provenance=provenance,
+        run=run,
+    )
+
+
+def load(text: str, where: str) -> DriftReport:
+    """A drift report read back from its JSON (`drift --format json`)."""
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("formatVersion") != FORMAT_VERSION:
+            raise ValueError(f"not a drift report of format version {FORMAT_VERSION}")
+        about = data.pop("provenance", None)
+        data.pop("inSync", None)
+        report = DriftReport.model_validate(data)
+    except (ValueError, KeyError, pydantic.ValidationError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ReconcilerError(
+            f"{where}: not a drift report written by `reconciler drift --format json` ({first})"
+        ) from None
+    return report.model_copy(update={"provenance": from_dict(about) if about else None})
+
+
+def merge(reports: list[tuple[str, DriftReport]]) -> DriftReport:
+    """The shards' reports as one: every enterprise once (in two shards is an error),
+    counts recomputed, the runs' costs added up, the first shard's provenance."""
+    seen: dict[str, str] = {}
+    enterprises: list[EnterpriseDrift] = []
+    for where, report in reports:
+        for enterprise in report.enterprises:
+            if enterprise.name in seen:
+                raise ReconcilerError(
+                    f"enterprise '{enterprise.name}' is in two shards' reports "
+                    f"({seen[enterprise.name]} and {where}): the shards must not overlap"
+                )
+            seen[enterprise.name] = where
+            enterprises.append(enterprise)
+    enterprises.sort(key=lambda e: e.name)
+    counts: dict[str, int] = {}
+    for enterprise in enterprises:
+        for difference in enterprise.differences:
+            counts[difference.action] = counts.get(difference.action, 0) + 1
+    runs = [r.run for _, r in reports if r.run]
+    run = {
+        "command": "drift",
+        "shards": len(reports),
+        "seconds": max((float(r.get("seconds", 0)) for r in runs), default=0.0),
+        "calls": sum(int(r.get("calls", 0)) for r in runs),
+        "retries": sum(int(r.get("retries", 0)) for r in runs),
+    }
+    return DriftReport(
+        enterprises=tuple(enterprises),
+        summary=dict(sorted(counts.items())),
+        provenance=next((r.provenance for _, r in reports if r.provenance), None),
         run=run,
     )
 

@@ -51,6 +51,19 @@ class Provenance:
         ]
 
 
+def from_dict(data: dict[str, Any]) -> Provenance:
+    """A Provenance read back from `as_dict` (a drift report's JSON)."""
+    stamp = str(data["generatedAt"]).replace("Z", "+00:00")
+    return Provenance(
+        at=datetime.datetime.fromisoformat(stamp).timestamp(),
+        version=str(data["toolVersion"]),
+        commit=data.get("commit"),
+        uncommitted=bool(data.get("uncommittedChanges")),
+        targets=tuple((str(k), str(v)) for k, v in (data.get("targets") or {}).items()),
+        paths=tuple(str(p) for p in data.get("paths") or ()),
+    )
+
+
 def iso(epoch: float) -> str:
     """UTC, to the millisecond: 2026-11-23T10:04:05.123Z."""
     moment = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC)

@@ -120,6 +120,8 @@ SCHEMAS = {
     "github-actions.yml": "vendor.github-workflows",
     "gitlab-ci.yml": "vendor.gitlab-ci",
     "action.yml": "vendor.github-actions",  # the composite GitHub Action at the root
+    "github-actions-sharded.yml": "vendor.github-workflows",
+    "gitlab-ci-sharded.yml": "vendor.gitlab-ci",
 }
 
 
@@ -146,7 +148,7 @@ def scripts(name: str) -> list[str]:
     document = yaml.safe_load(where(name).read_text())
     if name == "action.yml":
         return [s["run"] for s in document["runs"]["steps"] if "run" in s]
-    if name == "github-actions.yml":
+    if name.startswith("github-actions"):
         return [s["run"] for job in document["jobs"].values() for s in job["steps"] if "run" in s]
     found = list(document["default"].get("before_script", []))
     for job in document.values():
