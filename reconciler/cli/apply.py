@@ -108,5 +108,5 @@ def command(
         body = metrics.text(summary, success=ok, report=report, planned=len(plan.changes))
         records.write(metrics_file, body, "metrics")
     if not as_json:
-        click.echo(render_run.summary(summary), err=True)
+        options.note(render_run.summary(summary))
     return code

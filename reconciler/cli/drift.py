@@ -124,5 +124,5 @@ def _emit(
         body = metrics.text(summary, success=code != exitcodes.ERROR, drift=report)
         records.write(metrics_file, body, "metrics")
     if not quiet:
-        click.echo(render_run.summary(summary), err=True)
+        options.note(render_run.summary(summary))
     return code

@@ -71,6 +71,9 @@ Shell completion (bash; zsh and fish alike with zsh_source, fish_source):
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.option("--no-color", is_flag=True, help="Plain output even on a terminal.")
 @click.option(
+    "--quiet", "-q", is_flag=True, help="Errors and results only: no progress, notes or run line."
+)
+@click.option(
     "--log-format",
     type=click.Choice(logs.FORMATS),
     default="text",
@@ -94,14 +97,15 @@ def cli(
     ctx: click.Context,
     debug: bool,
     no_color: bool,
+    quiet: bool,
     log_format: str,
     log_level: str,
     log_file: pathlib.Path | None,
 ) -> None:
     """GitOps for SMS in Microsoft Teams: validate, plan, apply and report drift.
 
-    Global options (--debug, --no-color, --log-*) go before or after the command."""
-    ctx.obj = {"debug": debug, "color": not no_color}
+    Global options (--debug, --no-color, --quiet, --log-*) go before or after the command."""
+    ctx.obj = {"debug": debug, "color": not no_color, "quiet": quiet}
     logs.configure(log_format, log_level, log_file)
 
 
@@ -116,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
-GLOBAL_FLAGS = {"--debug", "--no-color"}
+GLOBAL_FLAGS = {"--debug", "--no-color", "--quiet", "-q"}
 GLOBAL_VALUES = {"--log-format", "--log-level", "--log-file"}
 
 

@@ -117,6 +117,19 @@ def fault_flags(function: F) -> F:
     return function
 
 
+def quiet() -> bool:
+    """Whether --quiet asked for errors and results only (no progress, notes, run line)."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return bool(root and root.obj and root.obj.get("quiet"))
+
+
+def note(message: str) -> None:
+    """A note for people on stderr (a file written, what the run cost), unless --quiet."""
+    if not quiet():
+        click.echo(message, err=True)
+
+
 def color(ctx: click.Context, stream: str = "stdout") -> bool:
     """Colour on a terminal, unless --no-color or NO_COLOR (no-color.org) says not;
     FORCE_COLOR asks for it even into a pipe (CI logs that render ANSI)."""

@@ -58,7 +58,7 @@ def command(
         click.echo(markdown.render(plan, about), nl=False)
     if out is not None:
         out.write_text(jsonplan.render(plan), encoding="utf-8")
-        click.echo(f"saved the plan to {out}", err=True)
+        options.note(f"saved the plan to {out}")
     if plan.failed:
         click.echo(f"error: {text.failures(plan)}", err=True)
         return exitcodes.ERROR

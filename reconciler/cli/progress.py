@@ -15,7 +15,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.apply.outcome import Event, Report
-from reconciler.cli import exitcodes
+from reconciler.cli import exitcodes, options
 from reconciler.errors import ReconcilerError
 from reconciler.plan.model import Plan
 from reconciler.providers.telemetry import Retry
@@ -26,12 +26,13 @@ from reconciler.reports.run import RunSummary
 class Reporter:
     def __init__(self, total: int, *, as_json: bool, color: bool) -> None:
         self.as_json = as_json
+        self.quiet = options.quiet() and not as_json  # --quiet: no progress at all
         self.total = total
         self.failed = 0
         self.retries = 0
         self.done = 0
         self.bar: Progress | None = None
-        if not as_json and color and sys.stderr.isatty():
+        if not as_json and not self.quiet and color and sys.stderr.isatty():
             self.bar = Progress(
                 TextColumn("[bold]apply"),
                 BarColumn(),
@@ -72,6 +73,8 @@ class Reporter:
         self.done = event.done
         if event.outcome and event.outcome.status != "applied":
             self.failed += 1
+        if self.quiet:
+            return
         line = None
         if event.outcome:
             o = event.outcome
@@ -101,6 +104,8 @@ class Reporter:
                 "reason": retry.reason,
             }
             click.echo(json.dumps(record, sort_keys=True))
+            return
+        if self.quiet:
             return
         if self.bar:
             noun = "retry" if self.retries == 1 else "retries"

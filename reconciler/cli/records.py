@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler.cli import options
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -37,4 +39,4 @@ def write(path: pathlib.Path, text: str, what: str) -> None:
     except BaseException:
         pathlib.Path(temporary).unlink(missing_ok=True)
         raise
-    click.echo(f"wrote {what} to {path}", err=True)
+    options.note(f"wrote {what} to {path}")

@@ -75,5 +75,5 @@ def command(
         from reconciler.render import metrics  # prometheus_client only when asked
 
         records.write(metrics_file, metrics.text(summary, success=code == 0), "metrics")
-    click.echo(render_run.summary(summary), err=True)
+    options.note(render_run.summary(summary))
     return code

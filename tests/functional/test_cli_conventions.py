@@ -46,3 +46,21 @@ def test_colour_follows_no_color_force_color_and_the_flag_anywhere(project: Proj
         .replace("\x1b[0m", "")
         == piped.stdout
     )
+
+
+def test_quiet_leaves_errors_and_results_only(project: Project) -> None:
+    saved = cli(project, "plan", ".", "-o", "plan.json", "--quiet")
+    assert (saved.returncode, saved.stderr) == (0, "")
+    applied = cli(project, "-q", "apply", "plan.json", "--report", "apply.json")
+    assert (applied.returncode, applied.stderr) == (0, "")  # no progress, notes or run line
+    assert applied.stdout.endswith(
+        "Apply complete: 26 applied, 0 failed, 0 skipped (46 API calls).\n"
+    )
+    assert (project.root / "apply.json").is_file()
+    loud = cli(project, "apply", "--yes", ".")
+    assert loud.stderr.startswith("Run: ")  # without --quiet: the run line
+    broken = cli(project, "--quiet", "plan", "nowhere")
+    assert (broken.returncode, broken.stderr) == (  # errors stay
+        1,
+        "error: nowhere:\n  nowhere:1:1: no such file or directory\n",
+    )
