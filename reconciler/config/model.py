@@ -18,46 +18,86 @@ class ConnecttoTeamsProvider(Frozen):
         default="sandbox",
         description="'sandbox', https://api.connecttoteams.com, or a loopback http:// URL",
     )
-    clientId: StrictStr | None = None
-    clientSecret: StrictStr | None = None
-    username: StrictStr | None = None
-    password: StrictStr | None = None
-    resellerId: StrictInt | None = None
+    clientId: StrictStr | None = Field(
+        default=None, description="OAuth client id (Basic auth of the token request)."
+    )
+    clientSecret: StrictStr | None = Field(
+        default=None, description="OAuth client secret: a ${VARIABLE} reference for real URLs."
+    )
+    username: StrictStr | None = Field(default=None, description="The API user's name.")
+    password: StrictStr | None = Field(
+        default=None, description="The API user's password: a ${VARIABLE} reference."
+    )
+    resellerId: StrictInt | None = Field(
+        default=None,
+        description="The reseller whose enterprises are read. Default: asked of "
+        "getAuthenticatedUser once per run. Example: 54",
+    )
     endpoints: dict[StrictStr, StrictStr] = Field(
         default_factory=dict, description="Overrides of assumed API paths, by operation name."
     )
 
 
 class ContextSmsProvider(Frozen):
-    url: StrictStr = "sandbox"
-    authUrl: StrictStr | None = Field(default=None, description="Defaults to url.")
-    username: StrictStr | None = None
-    password: StrictStr | None = None
+    url: StrictStr = Field(
+        default="sandbox",
+        description="'sandbox', https://context-sms.sabrhub.com/api/v2, or a loopback URL.",
+    )
+    authUrl: StrictStr | None = Field(
+        default=None, description="Where login and refresh go. Default: url."
+    )
+    username: StrictStr | None = Field(default=None, description="The CSP user's login.")
+    password: StrictStr | None = Field(
+        default=None, description="The CSP user's password: a ${VARIABLE} reference."
+    )
 
 
 class ConnectelProvider(Frozen):
-    url: StrictStr = "sandbox"
-    token: StrictStr | None = None
+    url: StrictStr = Field(
+        default="sandbox",
+        description="'sandbox', https://smsapi.connectel.se/api/v2, or a loopback URL.",
+    )
+    token: StrictStr | None = Field(
+        default=None, description="The gateway token (used by verify): a ${VARIABLE} reference."
+    )
 
 
 class Providers(Frozen):
-    connecttoteams: ConnecttoTeamsProvider | None = None
-    contextsms: ContextSmsProvider | None = None
-    connectel: ConnectelProvider | None = None
+    connecttoteams: ConnecttoTeamsProvider | None = Field(
+        default=None, description="ConnecttoTeams (enterprises, SMS users, groups, numbers)."
+    )
+    contextsms: ContextSmsProvider | None = Field(
+        default=None, description="ContextSMS (enterprises under a CSP, mappings, payment)."
+    )
+    connectel: ConnectelProvider | None = Field(
+        default=None, description="The Connectel SMS gateway (verify's test messages)."
+    )
 
 
 class RateLimit(Frozen):
-    connecttoteams: Rate | None = 20.0
-    contextsms: Rate | None = 20.0
-    connectel: Rate | None = 5.0
+    connecttoteams: Rate | None = Field(
+        default=20.0, description="Requests per second to ConnecttoTeams; null: none."
+    )
+    contextsms: Rate | None = Field(
+        default=20.0, description="Requests per second to ContextSMS; null: none."
+    )
+    connectel: Rate | None = Field(
+        default=5.0, description="Requests per second to Connectel; null: none."
+    )
 
 
 class RetrySettings(Frozen):
     """Retries of 429, 5xx, timeouts and connection errors: exponential backoff with jitter."""
 
-    attempts: Annotated[StrictInt, Field(ge=1, le=20)] = 6
-    initialBackoff: Annotated[float, Field(ge=0, le=60)] = 0.5
-    maxBackoff: Annotated[float, Field(ge=0, le=600)] = 20.0
+    attempts: Annotated[StrictInt, Field(ge=1, le=20)] = Field(
+        default=6, description="Attempts per call (a 429 counts a quarter). Default: 6."
+    )
+    initialBackoff: Annotated[float, Field(ge=0, le=60)] = Field(
+        default=0.5, description="Seconds before the first retry, doubling. Default: 0.5."
+    )
+    maxBackoff: Annotated[float, Field(ge=0, le=600)] = Field(
+        default=20.0, description="The longest wait between retries, seconds. Default: 20."
+    )
     deadline: Annotated[float, Field(gt=0, le=3600, description="seconds per call")] = 120.0
     lookupWindow: Annotated[float, Field(ge=0, le=3600)] = Field(
         default=60.0,
@@ -68,12 +108,18 @@ class RetrySettings(Frozen):
 
 
 class ApplySettings(Frozen):
-    parallelism: Annotated[StrictInt, Field(ge=1, le=256)] = 8
+    parallelism: Annotated[StrictInt, Field(ge=1, le=256)] = Field(
+        default=8, description="Requests in flight per API, reads and writes. Default: 8."
+    )
     timeout: Annotated[float, Field(gt=0, le=600)] = Field(
         default=30.0, description="seconds to wait for one answer before the call is retried"
     )
-    rateLimit: RateLimit = Field(default_factory=RateLimit)
-    retry: RetrySettings = Field(default_factory=RetrySettings)
+    rateLimit: RateLimit = Field(
+        default_factory=RateLimit, description="The ceiling of each API's request rate."
+    )
+    retry: RetrySettings = Field(
+        default_factory=RetrySettings, description="How transient failures are retried."
+    )
 
 
 class SandboxSettings(Frozen):
@@ -98,7 +144,15 @@ class ProjectConfig(Frozen):
 
     model_config = Frozen.model_config | {"title": "reconciler project config (reconciler.yaml)"}
 
-    providers: Providers = Field(default_factory=Providers)
-    manifests: ManifestSettings = Field(default_factory=ManifestSettings)
-    apply: ApplySettings = Field(default_factory=ApplySettings)
-    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    providers: Providers = Field(
+        default_factory=Providers, description="Each vendor's URL and credentials."
+    )
+    manifests: ManifestSettings = Field(
+        default_factory=ManifestSettings, description="Which YAML files are not manifests."
+    )
+    apply: ApplySettings = Field(
+        default_factory=ApplySettings, description="Concurrency, rate limits, timeouts, retries."
+    )
+    sandbox: SandboxSettings = Field(
+        default_factory=SandboxSettings, description="The embedded sandbox's seed and database."
+    )

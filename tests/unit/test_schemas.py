@@ -50,6 +50,11 @@ def _fields(node: object, path: str = "") -> list[tuple[str, dict[str, object]]]
     return found
 
 
+def test_every_config_field_is_described() -> None:
+    schema = json.loads(schemas.generate()["config.schema.json"])
+    assert [path for path, value in _fields(schema) if not value.get("description")] == []
+
+
 def test_every_manifest_field_is_described() -> None:
     schema = json.loads(schemas.generate()["manifest.schema.json"])
     fields = _fields(schema)
