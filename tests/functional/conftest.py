@@ -163,6 +163,30 @@ class Vendor:
         [found] = [n["id"] for n in numbers if f"+{n['countryCode']}{n['phoneNumber']}" == number]
         return str(found)
 
+    def user_number(self, enterprise_id: int, user_id: str, number: str, *, assigned: bool) -> str:
+        """Give a number to an SMS user (or take it away) behind git's back; its DID id."""
+        did = self.did(enterprise_id, number)
+        body = {"enterpriseId": enterprise_id, "userId": user_id, "assigned": assigned}
+        self.c2t_post("/sms/addSMSDidsForUser", {**body, "smsDID": [did]})
+        return did
+
+    def remap(self, number: str, app_id: str) -> None:
+        """Point a ContextSMS mapping at another Teams app behind git's back."""
+        mappings = self.http.get(
+            "/contextsms/api/v2/mapping/csp/CSP0000003", headers=self.csms
+        ).json()
+        [found] = [
+            m["numberToMessageAppMap"]
+            for m in mappings
+            if m["numberToMessageAppMap"]["phoneNumber"] == number
+        ]
+        answer = self.http.put(
+            f"/contextsms/api/v2/mapping/{found['numberToMessageAppMapId']}",
+            json={"messagingAppId": app_id},
+            headers=self.csms,
+        )
+        assert answer.status_code == 200, answer.text
+
 
 @pytest.fixture
 def vendor(sandbox: Served) -> Iterator[Vendor]:

@@ -107,10 +107,7 @@ def test_a_move_and_prune_apply_and_converge(project: Project, vendor: Vendor) -
     vendor.c2t_post(
         "/sms/enableSMSServiceForUser", {"userId": frank, "enterpriseId": 78, "enable": True}
     )
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {"enterpriseId": 78, "userId": frank, "smsDID": [vendor.did(78, "+12025550112")]},
-    )
+    vendor.user_number(78, frank, "+12025550112", assigned=True)
     project.edit("sunshine-dental", 'numbers: ["+12025550107"]', "numbers: []")
     project.edit(
         "sunshine-dental",

@@ -77,16 +77,7 @@ def test_recipe_commands_run_against_the_sandbox(
     [nightly] = commands["drift"]
     result = shell(project, nightly)
     assert result.returncode == 0, (nightly, result.stdout, result.stderr)  # in sync
-    did = vendor.did(78, "+12025550107")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": 78,
-            "userId": "erin@sunshinedental.com",
-            "assigned": False,
-            "smsDID": [did],
-        },
-    )
+    vendor.user_number(78, "erin@sunshinedental.com", "+12025550107", assigned=False)
     with project.sandbox.client() as http:
         http.delete("/_sandbox/requests")
     assert shell(project, nightly).returncode == 2  # the nightly job fails on drift...

@@ -18,16 +18,7 @@ def drift(project: Project, *args: str) -> tuple[int, str, str]:
 def out_of_band(project: Project, vendor: Vendor) -> None:
     """A number unassigned, a member added, a mapping retargeted, a group deleted, an
     unmanaged user created; each leaves appSynced false."""
-    did = vendor.did(SUNSHINE, "+12025550107")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": SUNSHINE,
-            "userId": "erin@sunshinedental.com",
-            "assigned": False,
-            "smsDID": [did],
-        },
-    )
+    vendor.user_number(SUNSHINE, "erin@sunshinedental.com", "+12025550107", assigned=False)
     groups = {
         g["groupName"]: g["groupId"]
         for g in vendor.c2t_post(f"/sms/getSMSGroups/{SUNSHINE}").json()
@@ -48,28 +39,8 @@ def out_of_band(project: Project, vendor: Vendor) -> None:
         "/sms/enableSMSServiceForUser",
         {"userId": "frank@sunshinedental.com", "enterpriseId": SUNSHINE, "enable": True},
     )
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": SUNSHINE,
-            "userId": "frank@sunshinedental.com",
-            "smsDID": [vendor.did(SUNSHINE, "+12025550112")],
-        },
-    )
-    mappings = vendor.http.get(
-        "/contextsms/api/v2/mapping/csp/CSP0000003", headers=vendor.csms
-    ).json()
-    [front] = [
-        m["numberToMessageAppMap"]
-        for m in mappings
-        if m["numberToMessageAppMap"]["phoneNumber"] == "+12025550110"
-    ]
-    answer = vendor.http.put(
-        f"/contextsms/api/v2/mapping/{front['numberToMessageAppMapId']}",
-        json={"messagingAppId": "19:elsewhere@thread.tacv2"},
-        headers=vendor.csms,
-    )
-    assert answer.status_code == 200
+    vendor.user_number(SUNSHINE, "frank@sunshinedental.com", "+12025550112", assigned=True)
+    vendor.remap("+12025550110", "19:elsewhere@thread.tacv2")
 
 
 def test_in_sync_exits_0(project: Project) -> None:
@@ -126,24 +97,12 @@ def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -
 
 def test_conflicts_are_drift_not_a_crash(project: Project, vendor: Vendor) -> None:
     project.apply()
-    did = vendor.did(SUNSHINE, "+12025550107")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": SUNSHINE,
-            "userId": "erin@sunshinedental.com",
-            "assigned": False,
-            "smsDID": [did],
-        },
-    )
+    vendor.user_number(SUNSHINE, "erin@sunshinedental.com", "+12025550107", assigned=False)
     vendor.c2t_post(
         "/sms/enableSMSServiceForUser",
         {"userId": "frank@sunshinedental.com", "enterpriseId": SUNSHINE, "enable": True},
     )
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {"enterpriseId": SUNSHINE, "userId": "frank@sunshinedental.com", "smsDID": [did]},
-    )
+    vendor.user_number(SUNSHINE, "frank@sunshinedental.com", "+12025550107", assigned=True)
     code, out, _ = drift(project)
     assert code == 1  # the conflict stops sunshine-dental's apply: an error beats drift
     assert out == (

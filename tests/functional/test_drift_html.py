@@ -60,27 +60,9 @@ def test_html_report_in_headless_chromium(
 ) -> None:
     browser = chromium()
     project.apply()
-    erin = vendor.did(78, "+12025550107")
-    tom = vendor.did(79, "+12025550152")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": 78,
-            "userId": "erin@sunshinedental.com",
-            "assigned": False,
-            "smsDID": [erin],
-        },
-    )
+    vendor.user_number(78, "erin@sunshinedental.com", "+12025550107", assigned=False)
     # Behind git's back: Tom's number goes to Grace, whom no manifest names.
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": 79,
-            "userId": "tom@northwindlegal.com",
-            "assigned": False,
-            "smsDID": [tom],
-        },
-    )
+    vendor.user_number(79, "tom@northwindlegal.com", "+12025550152", assigned=False)
     vendor.c2t_post(
         "/sms/enableSMSServiceForUser",
         {
@@ -95,15 +77,7 @@ def test_html_report_in_headless_chromium(
             "userTag": "",
         },
     )
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": 79,
-            "userId": "grace@northwindlegal.com",
-            "assigned": True,
-            "smsDID": [tom],
-        },
-    )
+    vendor.user_number(79, "grace@northwindlegal.com", "+12025550152", assigned=True)
     result = project.run("drift", ".", "--format", "html", "-o", "drift.html")
     assert result.returncode == 1, result.stderr  # the conflict blocks apply
     page = (project.root / "drift.html").as_uri()

@@ -199,16 +199,7 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 def test_drift_metrics_parse_and_hold_the_drift_figures(project: Project, vendor: Vendor) -> None:
     project.apply()
-    did = vendor.did(78, "+12025550107")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": 78,
-            "userId": "erin@sunshinedental.com",
-            "assigned": False,
-            "smsDID": [did],
-        },
-    )
+    vendor.user_number(78, "erin@sunshinedental.com", "+12025550107", assigned=False)
     with project.sandbox.client() as http:
         http.delete("/_sandbox/requests")
     result = project.run("drift", ".", "--metrics-file", "drift.prom", "--format", "json")

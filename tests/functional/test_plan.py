@@ -95,10 +95,7 @@ def unmanaged_user(vendor: Vendor) -> None:
     vendor.c2t_post(
         "/sms/enableSMSServiceForUser", {"userId": frank, "enterpriseId": SUNSHINE, "enable": True}
     )
-    did = vendor.did(SUNSHINE, "+12025550112")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser", {"enterpriseId": SUNSHINE, "userId": frank, "smsDID": [did]}
-    )
+    vendor.user_number(SUNSHINE, frank, "+12025550112", assigned=True)
     vendor.c2t_post(f"/enterprise/syncUnifiedApp/{SUNSHINE}")
 
 
@@ -193,15 +190,9 @@ def test_threshold_and_force(project: Project) -> None:
 
 def test_app_not_synced_alone_gives_one_sync(project: Project, vendor: Vendor) -> None:
     project.apply()
-    did = vendor.did(SUNSHINE, "+12025550102")
     alice = "alice@sunshinedental.com"
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {"enterpriseId": SUNSHINE, "userId": alice, "assigned": False, "smsDID": [did]},
-    )
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser", {"enterpriseId": SUNSHINE, "userId": alice, "smsDID": [did]}
-    )
+    vendor.user_number(SUNSHINE, alice, "+12025550102", assigned=False)
+    vendor.user_number(SUNSHINE, alice, "+12025550102", assigned=True)
     plan_both(project, "app-not-synced", "--show-calls")
 
 

@@ -48,16 +48,7 @@ def test_every_enterprise_is_in_exactly_one_shard(project: Project) -> None:
 
 def test_shards_drift_merged_is_the_whole_drift(project: Project, vendor: Vendor) -> None:
     project.apply()
-    did = vendor.did(78, "+12025550107")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {
-            "enterpriseId": 78,
-            "userId": "erin@sunshinedental.com",
-            "assigned": False,
-            "smsDID": [did],
-        },
-    )
+    vendor.user_number(78, "erin@sunshinedental.com", "+12025550107", assigned=False)
     whole = project.run("drift", ".", "--format", "json")
     assert whole.returncode == 2
     files = []

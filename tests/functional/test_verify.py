@@ -40,11 +40,7 @@ def test_verify_after_apply_succeeds(project: Project) -> None:
 
 def test_out_of_band_unassignment_is_reported(project: Project, vendor: Vendor) -> None:
     project.apply()
-    did = vendor.did(78, "+12025550107")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {"enterpriseId": 78, "userId": ERIN, "assigned": False, "smsDID": [did]},
-    )
+    vendor.user_number(78, ERIN, "+12025550107", assigned=False)
     code, out, _ = verify(project, "--enterprise", "sunshine-dental")
     assert code == 1
     assert line(out, "+12025550107")[4:] == ["UNDELIV", "-", "-"] or "UNDELIV" in line(
@@ -55,15 +51,8 @@ def test_out_of_band_unassignment_is_reported(project: Project, vendor: Vendor) 
 
 def test_a_number_with_another_holder_is_the_wrong_place(project: Project, vendor: Vendor) -> None:
     project.apply()
-    did = vendor.did(78, "+12025550107")
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {"enterpriseId": 78, "userId": ERIN, "assigned": False, "smsDID": [did]},
-    )
-    vendor.c2t_post(
-        "/sms/addSMSDidsForUser",
-        {"enterpriseId": 78, "userId": "dave@sunshinedental.com", "smsDID": [did]},
-    )
+    vendor.user_number(78, ERIN, "+12025550107", assigned=False)
+    vendor.user_number(78, "dave@sunshinedental.com", "+12025550107", assigned=True)
     code, out, _ = verify(project, "--number", "+12025550107")
     assert code == 1
     assert "DELIVRD  WRONG PLACE: SMS user dave@sunshinedental.com" in out
@@ -73,19 +62,7 @@ def test_a_mapping_to_another_teams_app_shows_both_app_ids(
     project: Project, vendor: Vendor
 ) -> None:
     project.apply()
-    mappings = vendor.http.get(
-        "/contextsms/api/v2/mapping/csp/CSP0000003", headers=vendor.csms
-    ).json()
-    [front] = [
-        m["numberToMessageAppMap"]
-        for m in mappings
-        if m["numberToMessageAppMap"]["phoneNumber"] == "+12025550110"
-    ]
-    vendor.http.put(
-        f"/contextsms/api/v2/mapping/{front['numberToMessageAppMapId']}",
-        json={"messagingAppId": "19:elsewhere@thread.tacv2"},
-        headers=vendor.csms,
-    )
+    vendor.remap("+12025550110", "19:elsewhere@thread.tacv2")
     code, out, err = verify(project, "--number", "+12025550110")
     assert code == 1
     [row] = [r for r in out.splitlines() if r.startswith("+12025550110")]
