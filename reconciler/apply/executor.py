@@ -74,8 +74,7 @@ class Executor:
         self.by_id = {c.id: c for c in self.changes}
         self.order = {c.id: i for i, c in enumerate(self.changes)}
         self.total = len(self.changes)
-        self.calls_before = session.calls  # the read's calls are not the apply's
-        self.throttled_before = session.throttled
+        self.mark = session.telemetry.mark()  # the read's calls are not the apply's
         self.graph = graph(self.changes)
         self.ready: asyncio.PriorityQueue[tuple[int, int, Node] | tuple[int, int, None]] = (
             asyncio.PriorityQueue()
@@ -97,8 +96,8 @@ class Executor:
             self.outcomes.get(ch.id) or Outcome(ch.id, ch.enterprise, "skipped")
             for ch in self.changes
         )
-        throttled = self.session.throttled_since(self.throttled_before)
-        return Report(outcomes, self.session.calls - self.calls_before, throttled)
+        tally = self.session.telemetry.since(self.mark)
+        return Report(outcomes, len(tally.calls), tally.throttled())
 
     def _push(self, node: Node) -> None:
         change = self.by_id[node[0]]

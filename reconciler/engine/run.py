@@ -168,7 +168,7 @@ class Run:
     def apply(self, plan: Plan, on_event: OnEvent, *, verify_in: Workspace | None = None) -> Report:
         """Apply the plan's changes (those of the enterprises that did not fail); with
         `verify_in`, then re-read the enterprises it touched and plan them again."""
-        before = self.session.throttled
+        mark = self.session.telemetry.mark()
         report = self.do(
             lambda: executor.execute(
                 plan, self.session, parallelism=self.parallelism, on_event=on_event
@@ -180,7 +180,7 @@ class Run:
         checked = self.verify(verify_in, plan)
         # the re-read's 429s count too: the vendor throttled this run
         return dataclasses.replace(
-            report, verification=checked, throttled=self.session.throttled_since(before)
+            report, verification=checked, throttled=self.session.telemetry.since(mark).throttled()
         )
 
     def verify(self, workspace: Workspace, plan: Plan) -> Verification:

@@ -105,9 +105,13 @@ class VendorClient:
         self.base_url = base_url.rstrip("/")
         self.wiring = wiring
         self.settings = settings  # the provider's section of reconciler.yaml
-        self.calls = 0
         self._token: str | None = None
         self._refresh: str | None = None
+
+    @property
+    def calls(self) -> int:
+        """Requests this API was sent (each attempt one), from the run's record."""
+        return sum(1 for c in self.wiring.telemetry.calls if c.api == self.api)
 
     async def auth_headers(self) -> dict[str, str]:
         return {}
@@ -340,7 +344,6 @@ class VendorClient:
 
         async with self.wiring.gate:
             started = time.perf_counter()
-            self.calls += 1
             try:
                 response = await self.wiring.http.request(
                     method,

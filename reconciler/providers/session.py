@@ -102,17 +102,8 @@ class Session:
 
     @property
     def calls(self) -> int:
-        return sum(c.calls for c in self._clients.values())
-
-    @property
-    def throttled(self) -> dict[str, int]:
-        """How many answers were 429, by API (each backed that API's rate off)."""
-        return {c.api: c.wiring.gate.throttled for c in self._clients.values()}
-
-    def throttled_since(self, before: Mapping[str, int]) -> dict[str, int]:
-        """The 429s by API since `before` (an earlier reading of `throttled`)."""
-        now = self.throttled
-        return {api: n - before.get(api, 0) for api, n in now.items() if n > before.get(api, 0)}
+        """Requests sent so far (each attempt one): the telemetry's record of them."""
+        return len(self.telemetry.calls)
 
     def client(self, api: str) -> http.VendorClient:
         """The client of `api` (connecttoteams, contextsms, connectel), made on first use."""
