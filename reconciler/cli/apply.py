@@ -101,12 +101,9 @@ def command(
             records.write(journal_path, render_journal.as_json(record), "the apply journal")
         if junit_path:
             records.write(junit_path, render_journal.junit(record), "the JUnit report")
-    if metrics_file:
-        from reconciler.render import metrics  # prometheus_client only when asked
-
-        ok = code == 0
-        body = metrics.text(summary, success=ok, report=report, planned=len(plan.changes))
-        records.write(metrics_file, body, "metrics")
+    records.metrics(
+        metrics_file, summary, success=code == 0, report=report, planned=len(plan.changes)
+    )
     if not as_json:
         options.note(render_run.summary(summary))
     return code

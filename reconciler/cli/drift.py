@@ -118,11 +118,7 @@ def _emit(
         if report.failed
         else (exitcodes.OK if report.in_sync else exitcodes.CHANGES)
     )
-    if metrics_file:
-        from reconciler.render import metrics  # prometheus_client only when asked
-
-        body = metrics.text(summary, success=code != exitcodes.ERROR, drift=report)
-        records.write(metrics_file, body, "metrics")
+    records.metrics(metrics_file, summary, success=code != exitcodes.ERROR, drift=report)
     if not quiet:
         options.note(render_run.summary(summary))
     return code

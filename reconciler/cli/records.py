@@ -12,7 +12,10 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler.apply.outcome import Report
 from reconciler.cli import options
+from reconciler.reports.drift import DriftReport
+from reconciler.reports.run import RunSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +28,25 @@ def metrics_option(function: F) -> F:
         help="Write the run's metrics here in the Prometheus text format "
         "(for node_exporter's textfile collector: name it *.prom).",
     )(function)
+
+
+def metrics(
+    path: pathlib.Path | None,
+    run: RunSummary,
+    *,
+    success: bool,
+    drift: DriftReport | None = None,
+    report: Report | None = None,
+    planned: int = 0,
+) -> None:
+    """With --metrics-file, the run's metrics there (prometheus_client is imported only
+    then)."""
+    if path is None:
+        return
+    from reconciler.render import metrics as render_metrics
+
+    text = render_metrics.text(run, success=success, drift=drift, report=report, planned=planned)
+    write(path, text, "metrics")
 
 
 def write(path: pathlib.Path, text: str, what: str) -> None:

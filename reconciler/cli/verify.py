@@ -71,9 +71,6 @@ def command(
         summary = run.summary("verify")
     click.echo(render.table(results, connectel.cost(text)), nl=False)
     code = exitcodes.OK if all(r.ok for r in results) else exitcodes.ERROR
-    if metrics_file:
-        from reconciler.render import metrics  # prometheus_client only when asked
-
-        records.write(metrics_file, metrics.text(summary, success=code == 0), "metrics")
+    records.metrics(metrics_file, summary, success=code == 0)
     options.note(render_run.summary(summary))
     return code
