@@ -120,19 +120,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
-GLOBAL_FLAGS = {"--debug", "--no-color", "--quiet", "-q"}
-GLOBAL_VALUES = {"--log-format", "--log-level", "--log-file"}
+def global_options() -> tuple[set[str], set[str]]:
+    """The group's own options (flags, and those taking a value), read from `cli` itself
+    so that a new global option moves too; --version stays where it is."""
+    flags: set[str] = set()
+    values: set[str] = set()
+    for param in cli.params:
+        if isinstance(param, click.Option) and param.name != "version":
+            (flags if param.is_flag else values).update(param.opts)
+    return flags, values
 
 
 def hoist(args: list[str]) -> list[str]:
     """`args` with the global options found after the command moved before it, so
     `reconciler plan --no-color` means what `reconciler --no-color plan` does. Nothing
     after `--` moves."""
+    global_flags, global_values = global_options()
     command, i = None, 0
     while i < len(args) and command is None:
         if args[i] in COMMANDS:
             command = i
-        i += 2 if args[i] in GLOBAL_VALUES else 1  # skip an option's value
+        i += 2 if args[i] in global_values else 1  # skip an option's value
     if command is None:
         return args
     front, rest, moved = args[:command], [], []
@@ -144,9 +152,9 @@ def hoist(args: list[str]) -> list[str]:
             rest += tail[i:]
             break
         name = arg.split("=", 1)[0]
-        if arg in GLOBAL_FLAGS or (name in GLOBAL_VALUES and "=" in arg):
+        if arg in global_flags or (name in global_values and "=" in arg):
             moved.append(arg)
-        elif arg in GLOBAL_VALUES and i + 1 < len(tail):
+        elif arg in global_values and i + 1 < len(tail):
             moved += [arg, tail[i + 1]]
             i += 1
         else:
