@@ -51,7 +51,7 @@ def details(report: Report, plan: Plan) -> list[str]:
         lines += [f"  remains after apply: {r}" for r in report.verification.remaining]
         lines += [f"  cannot be planned after apply: {p}" for p in report.verification.problems]
     lines += [
-        f"  throttled: {api} answered 429 to {count} request{'s' if count != 1 else ''}; "
+        f"  throttled: {api} answered 429 to {plural(count, 'request')}; "
         "the request rate backed off and recovered (the requests were retried)"
         for api, count in sorted(report.throttled.items())
     ]

@@ -93,7 +93,7 @@ def _count(n: int) -> str:
 
 
 def _enterprises(n: int) -> str:
-    return f"{n} enterprise{'s' if n != 1 else ''}"
+    return values.plural(n, "enterprise")
 
 
 def summary(report: DriftReport) -> str:
@@ -217,7 +217,7 @@ def junit(report: DriftReport) -> str:
                 failure = ET.SubElement(
                     case,
                     "failure",
-                    message=f"{len(found)} difference{'s' if len(found) != 1 else ''}",
+                    message=values.plural(len(found), "difference"),
                     type="drift",
                 )
                 failure.text = "\n".join(line(d) for d in found)

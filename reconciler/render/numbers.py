@@ -9,6 +9,7 @@ import json
 
 import phonenumbers
 
+from reconciler.render.values import plural
 from reconciler.reports.inventory import ROUTES, Missing, Row
 
 COLUMNS = ("enterprise", "number", "capabilities", "route", "carrier", "assignee", "wanted_by")
@@ -52,7 +53,7 @@ def cells(rows: list[Row]) -> list[tuple[str, ...]]:
 
 
 def count(rows: list[Row]) -> str:
-    return f"{len(rows)} number{'s' if len(rows) != 1 else ''}"
+    return plural(len(rows), "number")
 
 
 def table(rows: list[Row]) -> str:

@@ -65,9 +65,7 @@ def _enterprise(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> li
         lines += [f"  error: {p.message}" for p in enterprise.problems]
         if enterprise.changes:
             count = len(enterprise.changes)
-            lines.append(
-                f"  ({count} change{'s' if count != 1 else ''} held back until it is fixed)"
-            )
+            lines.append(f"  ({values.plural(count, 'change')} held back until it is fixed)")
         return lines
     if not enterprise.changes:
         lines.append("  no changes")
