@@ -10,6 +10,8 @@ enterprise whose live state could not be read carries that `error` instead.
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import pydantic
@@ -133,16 +135,18 @@ def build(
         enterprises.append(
             EnterpriseDrift(name=planned.name, ids=planned.ids, differences=tuple(differences))
         )
-    counts: dict[str, int] = {}
-    for enterprise in enterprises:
-        for difference in enterprise.differences:
-            counts[difference.action] = counts.get(difference.action, 0) + 1
     return DriftReport(
         enterprises=tuple(enterprises),
-        summary=dict(sorted(counts.items())),
+        summary=_summary(enterprises),
         provenance=provenance,
         run=run,
     )
+
+
+def _summary(enterprises: Iterable[EnterpriseDrift]) -> dict[str, int]:
+    """How many differences of each action, sorted by action."""
+    counts = Counter(d.action for e in enterprises for d in e.differences)
+    return dict(sorted(counts.items()))
 
 
 def load(text: str, where: str) -> DriftReport:
@@ -177,10 +181,6 @@ def merge(reports: list[tuple[str, DriftReport]]) -> DriftReport:
             seen[enterprise.name] = where
             enterprises.append(enterprise)
     enterprises.sort(key=lambda e: e.name)
-    counts: dict[str, int] = {}
-    for enterprise in enterprises:
-        for difference in enterprise.differences:
-            counts[difference.action] = counts.get(difference.action, 0) + 1
     runs = [r.run for _, r in reports if r.run]
     run = {
         "command": "drift",
@@ -191,7 +191,7 @@ def merge(reports: list[tuple[str, DriftReport]]) -> DriftReport:
     }
     return DriftReport(
         enterprises=tuple(enterprises),
-        summary=dict(sorted(counts.items())),
+        summary=_summary(enterprises),
         provenance=next((r.provenance for _, r in reports if r.provenance), None),
         run=run,
     )
