@@ -364,6 +364,10 @@ class VendorClient:
                 record(None, "connection lost")
                 raise errors.Transient(self.api, operation, f"connection failed ({exc})") from None
             record(response.status_code)
+        # Let the caller waiting for the slot just freed send its request before this
+        # answer is parsed: answers come in bursts, and parsing them one after another
+        # before any next request goes out would leave the vendor idle meanwhile.
+        await asyncio.sleep(0)
         if response.status_code == 429:
             self.wiring.gate.throttle()
         else:

@@ -112,7 +112,8 @@ def test_refs_flow_from_the_call_that_produces_them() -> None:
                 changes=(
                     change("Acme", new),
                     change("a@x.com", enable, depends=("acme/smsUser/Acme",)),
-                    change("sync", sync),
+                    # as the planner makes it: Sync waits for every other change
+                    change("sync", sync, depends=("acme/smsUser/Acme", "acme/smsUser/a@x.com")),
                 ),
             ),
         )
@@ -144,6 +145,9 @@ def test_refs_flow_from_the_call_that_produces_them() -> None:
     ]
 
 
+OTHERS = ("bad", "good", "bad-dids")
+
+
 def test_a_failure_skips_its_dependents_and_the_sync_still_runs() -> None:
     bad = call("enableUser", "/sms/enableSMSServiceForUser", 6, {"userId": "bad"})
     good = call("enableUser", "/sms/enableSMSServiceForUser", 6, {"userId": "good"})
@@ -158,7 +162,7 @@ def test_a_failure_skips_its_dependents_and_the_sync_still_runs() -> None:
                     change("bad", bad),
                     change("good", good),
                     change("bad-dids", dids, depends=("acme/smsUser/bad",)),
-                    change("sync", sync),
+                    change("sync", sync, depends=tuple(f"acme/smsUser/{k}" for k in OTHERS)),
                 ),
             ),
         )
