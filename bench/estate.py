@@ -3,8 +3,9 @@ a served sandbox at 20 ms per call, parallelism 8 (reported in the README, never
 
 1. apply from scratch (the clock starts when the sandbox answers, not when it listens);
 2. a no-op plan: its requests against the documented minimum, its read stage (median of
-   three runs, as the run itself times it) against `ceil(reads / P) x 20 ms`, and the same reads replayed by a plain httpx client with P
-   workers in the same run (time and CPU per call);
+   three runs, as the run itself times it) against `ceil(reads / P) x 20 ms`, and the
+   same reads replayed by a plain httpx client with P workers in the same run (time and
+   CPU per call);
 3. with the sandbox limiting ConnecttoTeams to 50 requests/s and no client limit, an
    apply that changes 6 users' tags per enterprise: the share of 429s and the time
    against `ConnecttoTeams requests / 50`.
