@@ -7,6 +7,7 @@ ourselves so duplicates become errors and every value keeps its line and column.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -208,7 +209,27 @@ def _pos(mark: Any) -> Position:
 def parse(text: str) -> Iterator[Document]:
     """Yield each document of `text`; raises yaml.MarkedYAMLError on a syntax error, and
     LimitError on a document too deep or with aliases that expand too far."""
-    events = yaml.parse(text, Loader=_Loader)
+    done = 0
+    try:
+        for doc in _documents(text, _Loader):
+            yield doc
+            done += 1
+    except yaml.MarkedYAMLError as exc:
+        if _Loader is yaml.SafeLoader or exc.problem != LIBYAML_TOO_DEEP:
+            raise
+        # libyaml (in PyYAML 6.0.4's wheels) refuses flow nesting past its own limit while
+        # it scans ahead for a key, before any event lets ours (lower) say where the text
+        # went too deep. The pure-Python parser scans ahead at most 1,024 characters too,
+        # but without that limit: it reads the rest, and our depth check names the place.
+        for doc in itertools.islice(_documents(text, yaml.SafeLoader), done, None):
+            yield doc
+
+
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+def _documents(text: str, loader: Any) -> Iterator[Document]:
+    events = yaml.parse(text, Loader=loader)
     composer = _Composer(events)
     index = 0
     for event in events:
