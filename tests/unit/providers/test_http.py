@@ -669,3 +669,47 @@ def test_a_create_answered_409_whose_object_exists_was_made_concurrently() -> No
         )
     )
     assert answer == {"groupId": 9, "groupName": "Front Desk"}
+
+
+def test_the_request_waiting_for_a_slot_is_sent_before_the_answer_that_freed_it_is_parsed() -> None:
+    """Answers come back in bursts: parsing each before the next request goes out would
+    leave the vendor idle meanwhile. With one slot, E2 is sent before E1's answer is parsed."""
+    order: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        order.append(f"sent {request.url.path}")
+        if request.url.path == "/auth/login":
+            return httpx.Response(
+                200,
+                json={
+                    "accessToken": "a",
+                    "refreshToken": "r",
+                    "expirationTimeInUTC": "2999-01-01T00:00:00.000000000",
+                },
+            )
+        return httpx.Response(200, json=[])
+
+    class Recording(ContextSmsClient):
+        def _parsed(self, operation: str, response: httpx.Response, expect: Any = None) -> Any:
+            order.append(f"parsed {response.request.url.path}")
+            return super()._parsed(operation, response, expect)
+
+    settings = ContextSmsProvider(url="https://csms.test", username="u", password="p")
+    client = Recording(settings, "https://csms.test", wiring(handler, Recorder(), parallelism=1))
+
+    async def both() -> None:
+        await asyncio.gather(
+            client.op("listMappings", enterpriseId="E1"),
+            client.op("listMappings", enterpriseId="E2"),
+        )
+
+    run(both())
+    mappings = "/numbertomessageappmapping/enterprise"
+    assert order == [
+        "sent /auth/login",
+        "parsed /auth/login",
+        f"sent {mappings}/E1",
+        f"sent {mappings}/E2",
+        f"parsed {mappings}/E1",
+        f"parsed {mappings}/E2",
+    ]
