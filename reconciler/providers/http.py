@@ -359,10 +359,12 @@ class VendorClient:
                 raise errors.Unreachable(self.api, operation, unreachable(url, exc)) from None
             except httpx.TimeoutException:
                 record(None, "timed out")
+                self.wiring.gate.slots.answered(time.perf_counter() - started)
                 raise errors.Transient(self.api, operation, "timed out") from None
             except httpx.TransportError as exc:
                 record(None, "connection lost")
                 raise errors.Transient(self.api, operation, f"connection failed ({exc})") from None
+            latency = time.perf_counter() - started
             record(response.status_code)
         # Let the caller waiting for the slot just freed send its request before this
         # answer is parsed: answers come in bursts, and parsing them one after another
@@ -371,7 +373,7 @@ class VendorClient:
         if response.status_code == 429:
             self.wiring.gate.throttle()
         else:
-            self.wiring.gate.accepted()
+            self.wiring.gate.accepted(latency)
         if response.status_code >= 400:
             raise translate(self.api, operation, response, self.secrets())
         return self._parsed(operation, response, expect)

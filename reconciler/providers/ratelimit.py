@@ -1,6 +1,6 @@
-"""What bounds one API's requests in a run: at most P in flight, and a request rate that
-backs off when the vendor throttles and recovers after (AIMD), never above the
-configured rate.
+"""What bounds one API's requests in a run: at most P in flight (fewer while the vendor
+slows down: see inflight.py), and a request rate that backs off when the vendor throttles
+and recovers after (AIMD), never above the configured rate.
 
 The token bucket paces requests with a small burst (a tenth of a second's worth), so a
 vendor that enforces the same rate with a bucket of its own never sees us over it, even
@@ -19,6 +19,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
+
+from reconciler.providers.inflight import Slots
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -58,7 +60,8 @@ class TokenBucket:
 
 
 class Gate:
-    """Entered around every request to one API: a slot of `parallelism`, then the rate."""
+    """Entered around every request to one API: one of its slots (`parallelism`, fewer
+    while it is slow), then the rate."""
 
     def __init__(
         self,
@@ -71,7 +74,7 @@ class Gate:
     ) -> None:
         self.name = name  # the API, for the log
         self.ceiling = rate
-        self._slots = asyncio.Semaphore(parallelism)
+        self.slots = Slots(parallelism, clock=clock, name=name)
         self._clock = clock
         self._sleep = sleep
         self.bucket = TokenBucket(rate, clock=clock, sleep=sleep) if rate else None
@@ -85,12 +88,12 @@ class Gate:
         return self.bucket.rate if self.bucket else None
 
     async def __aenter__(self) -> None:
-        await self._slots.acquire()
+        await self.slots.acquire()
         if self.bucket is not None:
             try:
                 await self.bucket.acquire()
             except BaseException:
-                self._slots.release()
+                self.slots.release()
                 raise
 
     async def __aexit__(
@@ -99,10 +102,12 @@ class Gate:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._slots.release()
+        self.slots.release()
 
-    def accepted(self) -> None:
-        """The vendor answered (anything but a 429): remember it, and recover a little."""
+    def accepted(self, seconds: float) -> None:
+        """The vendor answered (anything but a 429) in `seconds`: remember it, and
+        recover a little."""
+        self.slots.answered(seconds)
         now = self._clock()
         self._accepted.append(now)
         while self._accepted and self._accepted[0] < now - WINDOW:

@@ -380,17 +380,17 @@ def test_a_429_backs_the_rate_off_to_what_the_vendor_accepted_and_it_recovers() 
     gate = Gate(8, None, clock=lambda: now[0], sleep=sleep)
     for i in range(50):  # fifty accepted in the last second: the vendor takes 50/s
         now[0] = i / 50
-        gate.accepted()
+        gate.accepted(0.02)
     assert gate.rate is None
     gate.throttle()
     gate.throttle()  # the same burst: one decrease
     assert (gate.throttled, gate.rate) == (2, pytest.approx(45.0))
     for _ in range(45):
-        gate.accepted()
+        gate.accepted(0.02)
     assert gate.rate == pytest.approx(46.0, abs=0.05)  # about +1/s per second of successes
     capped = Gate(8, 20.0, clock=lambda: now[0], sleep=sleep)
     for _ in range(100):
-        capped.accepted()
+        capped.accepted(0.02)
     assert capped.rate == 20.0  # the configured rate stays the ceiling
     now[0] += 0.5
     capped.throttle()
