@@ -22,8 +22,9 @@ import yaml
 
 from reconciler.config import model
 from reconciler.errors import ConfigError
-from reconciler.manifest import translate, yamltree
-from reconciler.manifest.problems import Problem, render_report
+from reconciler.yamlsource import translate
+from reconciler.yamlsource import tree as yamltree
+from reconciler.yamlsource.problems import Problem, render_report
 
 CONFIG_NAME = "reconciler.yaml"
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -16,10 +16,12 @@ import pydantic
 import yaml
 
 from reconciler.errors import ManifestError
-from reconciler.manifest import rules, translate, yamltree
+from reconciler.manifest import rules
 from reconciler.manifest.documents import API_VERSION, KINDS, EnterpriseDocument
-from reconciler.manifest.problems import Problem, render_report
 from reconciler.model import state
+from reconciler.yamlsource import translate
+from reconciler.yamlsource import tree as yamltree
+from reconciler.yamlsource.problems import Problem, render_report
 
 CONFIG_NAME = "reconciler.yaml"
 SUFFIXES = (".yaml", ".yml")

@@ -10,8 +10,8 @@ import dataclasses
 from collections.abc import Iterator
 
 from reconciler.manifest.documents import EnterpriseDocument
-from reconciler.manifest.problems import Problem
-from reconciler.manifest.yamltree import Document, Path
+from reconciler.yamlsource.problems import Problem
+from reconciler.yamlsource.tree import Document, Path
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from reconciler.manifest.yamltree import Document, Path, Position
 from reconciler.model.types import describe_kind
+from reconciler.yamlsource.tree import Document, Path, Position
 
 _EXPECTED = {
     "string_type": "a string",

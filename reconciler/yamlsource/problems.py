@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from reconciler.manifest.yamltree import Path, Position
+from reconciler.yamlsource.tree import Path, Position
 
 
 def format_path(path: Path) -> str:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from reconciler.manifest import yamltree
-from reconciler.manifest.yamltree import Position
+from reconciler.yamlsource import tree as yamltree
+from reconciler.yamlsource.tree import Position
 
 
 def test_positions_of_values_and_keys() -> None:
