@@ -9,11 +9,14 @@ import click
 
 from reconciler.apply.outcome import Report
 from reconciler.cli import options, progress, records
-from reconciler.engine import journal, provenance, saved, workspace
+from reconciler.engine import provenance, workspace
 from reconciler.engine.run import Run
+from reconciler.plan import planfile
+from reconciler.plan.model import Plan
 from reconciler.render import journal as render_journal
 from reconciler.render import run as render_run
 from reconciler.render import text
+from reconciler.reports import journal
 
 _EXAMPLES_APPLY = """\
 \b
@@ -70,14 +73,16 @@ def command(
     metrics_file: pathlib.Path | None,
 ) -> int:
     """Make the live platforms match the manifests (or apply a saved plan.json)."""
-    old = saved.load(paths)
+    saved_path = planfile.is_saved_plan(paths)
+    old = Plan.load(saved_path) if saved_path else None
     if old is not None:
-        (paths, enterprises), selectors = saved.scope(old), ()
+        paths = tuple(pathlib.Path(p) for p in old.paths)
+        enterprises, selectors = tuple(e.name for e in old.enterprises), ()
     ws = workspace.load(paths, config_path, enterprises, selectors)
     with Run(ws.config, parallelism=parallelism, exclusive=True) as run:
         plan = run.plan(ws, force=force or bool(old and old.forced)).plan
         if old is not None:
-            saved.check_fresh(old, plan, ws.manifests.digest)
+            planfile.check_fresh(old, plan)
         if not as_json:
             colour = options.color(ctx)  # click would strip it from a pipe unless told
             click.echo(text.render(plan, color=colour), nl=False, color=colour)

@@ -12,7 +12,7 @@ from reconciler.cli import exitcodes, options, records
 from reconciler.engine import provenance, workspace
 from reconciler.engine.run import Run
 from reconciler.errors import UsageError
-from reconciler.providers.telemetry import Tally
+from reconciler.model.record import Tally
 from reconciler.render import run as render_run
 from reconciler.render.drift import RENDERERS
 from reconciler.reports import drift

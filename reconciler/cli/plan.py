@@ -9,7 +9,7 @@ import click
 from reconciler.cli import exitcodes, options
 from reconciler.engine import provenance, workspace
 from reconciler.engine.run import Run
-from reconciler.render import jsonplan, markdown, text
+from reconciler.render import markdown, text
 
 _EXAMPLES_PLAN = """\
 \b
@@ -52,12 +52,12 @@ def command(
         rendered = text.render(plan, color=colour, show_calls=show_calls)
         click.echo(rendered, nl=False, color=colour)
     elif fmt == "json":
-        click.echo(jsonplan.render(plan), nl=False)
+        click.echo(plan.to_json(), nl=False)
     else:
         about = provenance.gather(ws.config, ws.paths)
         click.echo(markdown.render(plan, about), nl=False)
     if out is not None:
-        out.write_text(jsonplan.render(plan), encoding="utf-8")
+        plan.save(out)
         options.note(f"saved the plan to {out}")
     if plan.failed:
         click.echo(f"error: {text.failures(plan)}", err=True)

@@ -17,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reconciler.apply.outcome import Event, Report
 from reconciler.cli import exitcodes, options
 from reconciler.errors import ReconcilerError
+from reconciler.model.record import Retry
 from reconciler.plan.model import Plan
-from reconciler.providers.telemetry import Retry
 from reconciler.render import apply as render
 from reconciler.reports.run import RunSummary
 

@@ -7,6 +7,8 @@ produces it says so in `produces`.
 
 from __future__ import annotations
 
+import os
+import pathlib
 from typing import Any, Literal
 
 from pydantic import Field
@@ -113,6 +115,9 @@ class Summary(Frozen):
 
 
 class Plan(Frozen):
+    """What apply would do, per enterprise; saved and loaded by `plan.planfile` (through
+    `save`, `load` and `to_json` here)."""
+
     formatVersion: int = FORMAT_VERSION
     enterprises: tuple[EnterprisePlan, ...] = ()
     summary: Summary = Field(default_factory=Summary)
@@ -134,3 +139,23 @@ class Plan(Frozen):
     @property
     def problems(self) -> tuple[Problem, ...]:
         return tuple(p for e in self.enterprises for p in e.problems)
+
+    def to_json(self) -> str:
+        """The saved plan's JSON: stable, versioned, the same bytes for the same plan."""
+        from reconciler.plan import planfile  # it builds on this module
+
+        return planfile.dumps(self)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the plan to `path`, for `apply PLAN` (or `Reconciler.apply`) later."""
+        from reconciler.plan import planfile
+
+        planfile.save(self, pathlib.Path(path))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Plan:
+        """A plan saved with `save` (or `reconciler plan -o`); ReconcilerError when the
+        file cannot be read or is not a saved plan."""
+        from reconciler.plan import planfile
+
+        return planfile.load(pathlib.Path(path))

@@ -10,14 +10,12 @@ is planned as usual. So is an enterprise whose read failed.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from reconciler.model import live, state
 from reconciler.model.problem import Problem
-from reconciler.plan import holders, mappings, safety, sections
+from reconciler.plan import holders, mappings, planfile, safety, sections
 from reconciler.plan.calls import Compiler
 from reconciler.plan.draft import Context, Draft
 from reconciler.plan.model import EnterprisePlan, Plan, Summary, ref
@@ -67,7 +65,7 @@ def _assemble(enterprises: list[EnterprisePlan], settings: Settings) -> Plan:
         enterprises=tuple(enterprises),
         summary=_summary(enterprises),
         manifestDigest=settings.manifest_digest,
-        liveFingerprint=fingerprint(enterprises),
+        liveFingerprint=planfile.fingerprint(enterprises),
         paths=settings.paths,
         forced=settings.force,
     )
@@ -265,18 +263,3 @@ def _summary(plans: list[EnterprisePlan]) -> Summary:
         for change in () if enterprise.failed else enterprise.changes:
             counts[change.action] += 1
     return Summary(**counts, failed=sum(1 for e in plans if e.failed))
-
-
-def fingerprint(plans: list[EnterprisePlan] | tuple[EnterprisePlan, ...]) -> dict[str, str]:
-    """A digest of the live object each change touches, by change id."""
-    return {
-        change.id: _digest({"before": change.before, "action": change.action})
-        for enterprise in plans
-        if not enterprise.failed
-        for change in enterprise.changes
-    }
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -20,9 +20,9 @@ import contextvars
 import dataclasses
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Any
+
+from reconciler.model.record import Call, Retry, Tally
 
 log = logging.getLogger("reconciler.api")
 
@@ -52,55 +52,6 @@ def scoped(**fields: str) -> Iterator[Scope]:
         yield scope
     finally:
         SCOPE.reset(token)
-
-
-@dataclasses.dataclass(frozen=True)
-class Call:
-    at: float  # wall clock (epoch seconds) when it was sent
-    api: str
-    operation: str
-    method: str
-    path: str  # the template: /sms/getSMSUsers/{enterpriseId}
-    url: str  # the path sent, without the query string: /connecttoteams/sms/getSMSUsers/78
-    status: int | None  # None: no answer (timeout, connection lost or refused)
-    attempt: int
-    queued_ms: float  # waiting for a slot and for the rate limit
-    latency_ms: float
-    enterprise: str = ""
-    change: str = ""
-    stage: str = ""
-    error: str = ""  # why it failed when no status says it (timed out, connection lost)
-
-    def fields(self) -> dict[str, Any]:
-        """The record as the logs and the journal spell it."""
-        return {
-            "enterprise": self.enterprise or None,
-            "change": self.change or None,
-            "stage": self.stage or None,
-            "api": self.api,
-            "operation": self.operation,
-            "method": self.method,
-            "path": self.path,
-            "url": self.url,
-            "status": self.status,
-            "attempt": self.attempt,
-            "queuedMs": round(self.queued_ms, 1),
-            "latencyMs": round(self.latency_ms, 1),
-            **({"error": self.error} if self.error else {}),
-        }
-
-
-@dataclasses.dataclass(frozen=True)
-class Retry:
-    """A failed attempt that will be tried again after `wait` seconds."""
-
-    api: str
-    operation: str
-    attempt: int  # the attempt that failed
-    wait: float
-    reason: str
-    enterprise: str = ""
-    change: str = ""
 
 
 Listener = Callable[[Retry], None]
@@ -202,20 +153,3 @@ class Telemetry:
 
     def since(self, mark: tuple[int, int] = (0, 0)) -> Tally:
         return Tally(tuple(self.calls[mark[0] :]), tuple(self.retries[mark[1] :]))
-
-
-@dataclasses.dataclass(frozen=True)
-class Tally:
-    """The calls and retries of a stretch of the run."""
-
-    calls: tuple[Call, ...] = ()
-    retries: tuple[Retry, ...] = ()
-
-    def throttled(self) -> dict[str, int]:
-        """429 answers by API."""
-        return dict(sorted(Counter(c.api for c in self.calls if c.status == 429).items()))
-
-    def statuses(self) -> dict[tuple[str, str], int]:
-        """Answers by (API, status); `none` when no answer came."""
-        counted = Counter((c.api, str(c.status or "none")) for c in self.calls)
-        return dict(sorted(counted.items()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from reconciler.providers.telemetry import Tally
+from reconciler.model.record import Tally
 
 
 @dataclasses.dataclass(frozen=True)

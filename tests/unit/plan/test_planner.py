@@ -6,9 +6,9 @@ from typing import Any
 
 from reconciler.model import kinds, live, state
 from reconciler.model.problem import Problem
-from reconciler.plan import phases, planner
+from reconciler.plan import phases, planfile, planner
 from reconciler.plan.model import Plan
-from reconciler.render import jsonplan, text
+from reconciler.render import text
 from reconciler.wire.connecttoteams import ENDPOINTS
 
 CARRIER = "Carrier(Profile) - (Owner)"
@@ -329,10 +329,10 @@ def test_plan_is_deterministic_data() -> None:
         users=[user("b@x.com", N[1]), user("a@x.com", N[0])],
         groups=[group("G", "a@x.com", (N[2],))],
     )
-    first = jsonplan.render(plan([desired], [found(enterprise())], manifest_digest="d"))
-    second = jsonplan.render(plan([desired], [found(enterprise())], manifest_digest="d"))
+    first = planfile.dumps(plan([desired], [found(enterprise())], manifest_digest="d"))
+    second = planfile.dumps(plan([desired], [found(enterprise())], manifest_digest="d"))
     assert first == second
-    assert jsonplan.load(first) == plan([desired], [found(enterprise())], manifest_digest="d")
+    assert planfile.loads(first) == plan([desired], [found(enterprise())], manifest_digest="d")
 
 
 def test_text_render_shows_only_changed_fields() -> None:

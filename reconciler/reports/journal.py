@@ -12,8 +12,8 @@ from collections import defaultdict
 from typing import Any
 
 from reconciler.apply.outcome import Report
+from reconciler.model.record import Call
 from reconciler.plan.model import Plan
-from reconciler.providers.telemetry import Call
 from reconciler.reports.provenance import Provenance, iso
 from reconciler.reports.run import RunSummary
 
