@@ -6,6 +6,9 @@ anything else is a bug (exit 3).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class ReconcilerError(Exception):
     """An error the user can act on; its message says what, where and what to do."""
@@ -20,11 +23,18 @@ class UsageError(ReconcilerError):
 
 
 class ManifestError(ReconcilerError):
-    """Manifests failed validation; `report` is the full rendered list of problems."""
+    """Manifests failed validation: the message is the full rendered list of problems;
+    `count` errors, and `problems` each with its file, position, path and message
+    (`reconciler.yamlsource.problems.Problem`, warnings included)."""
 
-    def __init__(self, report: str, count: int) -> None:
+    def __init__(self, report: str, count: int, problems: Sequence[Any] = ()) -> None:
         super().__init__(report)
         self.count = count
+        self.problems = tuple(problems)
+
+
+class Cancelled(ReconcilerError):
+    """Whoever reviewed the plan said no: nothing was changed."""
 
 
 class ConfigError(ReconcilerError):

@@ -1,11 +1,15 @@
-"""What applying a plan produced: one outcome per change, events as it goes."""
+"""What applying a plan produced: one outcome per change, events as it goes, and what the
+re-read after the calls found (convergence)."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Literal
 
+from reconciler.model.record import Retry
+
 Status = Literal["applied", "failed", "skipped"]
+EventKind = Literal["start", "finish", "retry"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,18 +24,22 @@ class Outcome:
 
 @dataclasses.dataclass(frozen=True)
 class Event:
-    """Reported as each change starts and finishes (progress bars, CI lines, --json)."""
+    """Reported as each change starts and finishes, and as a call of it is retried
+    (progress bars, CI lines, --json, an agent's log). `done` of `total` changes are
+    over; `outcome` is set on "finish", `retry` on "retry" (whose `change_id` is empty
+    when the call served no change, such as a login)."""
 
-    kind: Literal["start", "finish"]
+    kind: EventKind
     change_id: str
     done: int
     total: int
     outcome: Outcome | None = None
+    retry: Retry | None = None
 
 
 @dataclasses.dataclass(frozen=True)
-class Verification:
-    """What a re-read after the calls found: the enterprises checked, the changes that
+class Convergence:
+    """What the re-read after the calls found: the enterprises checked, the changes that
     still remain (`action change-id`) and what could not be planned there (twins, say)."""
 
     checked: tuple[str, ...]
@@ -50,12 +58,12 @@ class Report:
     outcomes: tuple[Outcome, ...]
     calls: int
     throttled: dict[str, int] = dataclasses.field(default_factory=dict)  # API -> 429s
-    verification: Verification | None = None  # None: not verified (--no-verify, no change)
+    convergence: Convergence | None = None  # None: not re-read (asked not to, no change)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def ok(self) -> bool:
-        converged = self.verification is None or self.verification.converged
+        converged = self.convergence is None or self.convergence.converged
         return converged and all(o.status == "applied" for o in self.outcomes)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pathlib
-
 import click
 
+from reconciler import api
 from reconciler.cli import exitcodes, options
-from reconciler.engine import doctor, workspace
-from reconciler.errors import ReconcilerError
-from reconciler.render import doctor as render
+from reconciler.render import diagnosis as render
 
 _EXAMPLES_DOCTOR = (
     "\b\nExamples:\n  reconciler doctor .\n  reconciler doctor . --format json > doctor.json"
@@ -17,10 +14,9 @@ _EXAMPLES_DOCTOR = (
 
 
 @click.command("doctor", epilog=_EXAMPLES_DOCTOR)
-@options.paths
-@options.config
+@options.workspace(scoped=False)
 @options.fmt(["table", "json"], "table")
-def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None, fmt: str) -> int:
+def command(rec: api.Reconciler, fmt: str) -> int:
     """Check each configured provider: environment variables, reachability and TLS,
     credentials, and every read of the endpoint map (documented or assumed) answering the
     shape reconciler expects. Read-only. The manifests under PATH, when valid, say which
@@ -31,13 +27,8 @@ def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None, f
       reconciler doctor
       reconciler doctor examples/ --format json
     """
-    config = workspace.config(config_path, paths)
-    try:
-        desired = workspace.load(paths, config_path).desired
-    except ReconcilerError as exc:
-        first = str(exc).splitlines()[0]
-        click.echo(f"note: manifests not used ({first})", err=True)
-        desired = None
-    found = doctor.diagnose(config, desired)
+    found = rec.doctor()
+    for note in found.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(render.table(found) if fmt == "table" else render.as_json(found), nl=False)
     return exitcodes.OK if found.ok else exitcodes.ERROR

@@ -6,9 +6,8 @@ import pathlib
 
 import click
 
+from reconciler import api
 from reconciler.cli import exitcodes, options
-from reconciler.engine import workspace
-from reconciler.engine.export import export_estate
 
 _EXAMPLES_EXPORT = """\
 \b
@@ -53,8 +52,8 @@ def command(
     directory: pathlib.Path,
 ) -> int:
     """Write one manifest per live enterprise, in the manifest format, ids as pins."""
-    config = workspace.config(config_path)
-    exported = export_estate(config, directory, names=names, ids=ids, csp=csp)
+    rec = api.Reconciler(config_path)
+    exported = rec.export(directory, enterprises=names, enterprise_ids=ids, csp=csp)
     for line in exported.done:
         click.echo(line, err=line.startswith("kept"))
     for problem in exported.failed:

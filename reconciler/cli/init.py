@@ -6,8 +6,8 @@ import pathlib
 
 import click
 
+from reconciler import api
 from reconciler.cli import exitcodes
-from reconciler.engine import starter
 
 
 @click.command(
@@ -25,9 +25,15 @@ Examples:
 def command(directory: pathlib.Path) -> int:
     """Write a starter project: reconciler.yaml (the sandbox), one example enterprise,
     JSON Schemas, .gitignore and a GitHub workflow. Never overwrites a file."""
-    written = starter.init(directory)
+    written = api.init(directory)
     for path in written:
         click.echo(f"wrote {path}")
     where = [f"cd {directory}"] if directory != pathlib.Path() else []
-    click.echo("next:\n" + "\n".join(f"  {line}" for line in [*where, *starter.NEXT]))
+    click.echo(
+        "next:\n"
+        + "\n".join(
+            f"  {line}"
+            for line in [*where, "reconciler validate", "reconciler plan", "reconciler apply"]
+        )
+    )
     return exitcodes.OK

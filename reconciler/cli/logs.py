@@ -14,7 +14,7 @@ import pathlib
 import sys
 from typing import Any
 
-from reconciler.reports.provenance import iso
+from reconciler.render.values import iso
 
 LEVELS = ("debug", "info", "warning", "error")
 FORMATS = ("text", "json")

@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
-import shutil
-import sys
 
 import click
 
-from reconciler.cli import exitcodes, options
-from reconciler.engine import workspace
-from reconciler.engine.run import Run
+from reconciler import api
+from reconciler.cli import exitcodes, options, tables
 from reconciler.render import numbers as render
-from reconciler.reports import inventory
 
 _EXAMPLES_NUMBERS = """\
 \b
@@ -33,7 +28,7 @@ Examples:
 @click.option(
     "--filter",
     "filter_name",
-    type=click.Choice(sorted(inventory.FILTERS)),
+    type=click.Choice(api.NUMBER_FILTERS),
     help="The portal's advanced searches.",
 )
 @options.fmt(["table", "csv", "json"], "table")
@@ -50,60 +45,27 @@ def command(
     """List the live number inventory, or (`numbers missing`) write the bulk-upload CSV
     of the numbers the manifests use but the inventory cannot serve."""
     find_missing = bool(args) and str(args[0]) == "missing"
-    ws = workspace.load(args[1:] if find_missing else args, config_path, enterprises, selectors)
-    with Run(ws.config) as run:
-        found = run.read(ws.desired)
-    for problem in found.failed.values():
+    rec = api.Reconciler(config_path, args[1:] if find_missing else args)
+    found = rec.numbers(api.Scope.parse(enterprises, selectors), filter=filter_name)
+    for problem in found.failed:
         click.echo(f"error: {problem.describe()}", err=True)
+    code = exitcodes.ERROR if found.failed else exitcodes.OK
     if not find_missing:
-        rows = inventory.rows(found, ws.desired, filter_name)
-        if fmt == "table" and _width() is not None:
-            _terminal_table(rows, _width())
+        width = tables.width()
+        if fmt == "table" and width is not None:
+            tables.inventory(list(found.rows), width)
         elif fmt == "table":
-            click.echo(render.table(rows), nl=False)
+            click.echo(render.table(list(found.rows)), nl=False)
         else:
-            click.echo((render.as_csv if fmt == "csv" else render.as_json)(rows), nl=False)
-        return exitcodes.ERROR if found.failed else exitcodes.OK
-    items = inventory.missing(found, ws.desired)
-    for line in render.missing_lines(items):
+            click.echo(
+                (render.as_csv if fmt == "csv" else render.as_json)(list(found.rows)), nl=False
+            )
+        return code
+    for line in render.missing_lines(list(found.missing)):
         click.echo(line, err=True)
-    if items and out is None:
-        click.echo(render.upload_csv(items), nl=False)
-    elif items and out is not None:
-        out.write_text(render.upload_csv(items), encoding="utf-8")
+    if found.missing and out is None:
+        click.echo(render.upload_csv(list(found.missing)), nl=False)
+    elif found.missing and out is not None:
+        out.write_text(render.upload_csv(list(found.missing)), encoding="utf-8")
         click.echo(render.MISSING_WROTE.format(out), err=True)
-    return exitcodes.ERROR if found.failed else exitcodes.OK
-
-
-def _width() -> int | None:
-    """The terminal's width when the table goes to one (or COLUMNS says), else None: a
-    file or a pipe gets whole cells."""
-    if not sys.stdout.isatty() and not os.environ.get("COLUMNS", "").isdigit():
-        return None
-    return shutil.get_terminal_size((100, 24)).columns
-
-
-def _terminal_table(rows: list[inventory.Row], width: int | None) -> None:
-    """The table at the terminal's width: a heading per enterprise instead of a column,
-    "same" where the manifests want the number where it is, long cells wrapped inside
-    their column."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(width=width, highlight=False, no_color=not sys.stdout.isatty())
-    by_enterprise: dict[str, list[list[str]]] = {}
-    for enterprise, *cells in render.cells(rows):
-        assignee, wanted = cells[-2], cells[-1]
-        if wanted != "-" and wanted.split(" ", 2)[-1] == assignee.split(" ", 2)[-1]:
-            cells[-1] = "same"
-        by_enterprise.setdefault(enterprise, []).append(cells)
-    for enterprise, found in by_enterprise.items():
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for name in render.HEADER[1:]:
-            whole = name in ("NUMBER", "CAPABILITIES", "ROUTE")  # short: never broken
-            table.add_column(name, no_wrap=whole, overflow="fold")
-        for cells in found:
-            table.add_row(*cells)
-        console.print(enterprise, style="bold", markup=False)
-        console.print(table)
-    click.echo(render.count(rows))
+    return code

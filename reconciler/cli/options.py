@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 import sys
@@ -9,6 +10,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from reconciler import api
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +48,31 @@ def scope(function: F) -> F:
         metavar="NAME",
         help="Only this enterprise (metadata.name); repeat for several.",
     )(function)
+
+
+def workspace(*, scoped: bool = True) -> Callable[[F], F]:
+    """[PATH]..., --config and (when `scoped`) --enterprise/--selector, given to the
+    command as `rec` (an api.Reconciler on that workspace) and `scope` (an api.Scope)."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def command(
+            *args: Any,
+            paths: tuple[pathlib.Path, ...],
+            config_path: pathlib.Path | None,
+            enterprises: tuple[str, ...] = (),
+            selectors: tuple[str, ...] = (),
+            **kwargs: Any,
+        ) -> Any:
+            rec = api.Reconciler(config_path, paths)
+            if scoped:
+                kwargs["scope"] = api.Scope.parse(enterprises, selectors)
+            return function(*args, rec=rec, **kwargs)
+
+        decorated = scope(command) if scoped else command
+        return paths(config(decorated))  # type: ignore[return-value]
+
+    return decorate
 
 
 def fmt(choices: list[str], default: str) -> Callable[[F], F]:

@@ -6,9 +6,8 @@ import pathlib
 
 import click
 
+from reconciler import api
 from reconciler.cli import exitcodes, options
-from reconciler.engine import provenance, workspace
-from reconciler.engine.run import Run
 from reconciler.render import markdown, text
 
 _EXAMPLES_PLAN = """\
@@ -20,9 +19,7 @@ Examples:
 
 
 @click.command("plan", epilog=_EXAMPLES_PLAN)
-@options.paths
-@options.config
-@options.scope
+@options.workspace()
 @options.fmt(["text", "json", "markdown"], "text")
 @options.out("Save the plan as JSON for `reconciler apply PLAN`.")
 @click.option("--show-calls", is_flag=True, help="List the API calls under each change.")
@@ -33,10 +30,8 @@ Examples:
 @click.pass_context
 def command(
     ctx: click.Context,
-    paths: tuple[pathlib.Path, ...],
-    config_path: pathlib.Path | None,
-    enterprises: tuple[str, ...],
-    selectors: tuple[str, ...],
+    rec: api.Reconciler,
+    scope: api.Scope,
     fmt: str,
     out: pathlib.Path | None,
     show_calls: bool,
@@ -44,9 +39,7 @@ def command(
     force: bool,
 ) -> int:
     """Show what apply would change on the live platforms."""
-    ws = workspace.load(paths, config_path, enterprises, selectors)
-    with Run(ws.config) as run:
-        plan = run.plan(ws, force=force).plan
+    plan = rec.plan(scope, force=force)
     if fmt == "text":
         colour = options.color(ctx)  # click would strip it from a pipe unless told
         rendered = text.render(plan, color=colour, show_calls=show_calls)
@@ -54,8 +47,7 @@ def command(
     elif fmt == "json":
         click.echo(plan.to_json(), nl=False)
     else:
-        about = provenance.gather(ws.config, ws.paths)
-        click.echo(markdown.render(plan, about), nl=False)
+        click.echo(markdown.render(plan, rec.provenance()), nl=False)
     if out is not None:
         plan.save(out)
         options.note(f"saved the plan to {out}")

@@ -1,6 +1,6 @@
-"""Apply on the terminal: the confirmation, progress (a rich progress bar on a terminal,
-one plain line per finished change in CI, or one JSON event per line with --json), the
-retries as they happen, and how it ended.
+"""Apply on the terminal: the review (the plan shown, then the confirmation), progress (a
+rich progress bar on a terminal, one plain line per finished change in CI, or one JSON
+event per line with --json), the retries as they happen, and how it ended.
 
 On a terminal, each finished change prints one line above the bar, which stays when the
 bar goes (as Terraform prints), failures with the vendor's whole answer."""
@@ -14,47 +14,80 @@ from types import TracebackType
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reconciler.apply.outcome import Event, Report
+from reconciler import api
 from reconciler.cli import exitcodes, options
-from reconciler.errors import ReconcilerError
-from reconciler.model.record import Retry
-from reconciler.plan.model import Plan
 from reconciler.render import apply as render
-from reconciler.reports.run import RunSummary
+from reconciler.render import text
+
+
+class Review:
+    """Shown the plan before anything is sent: print it (unless --json), then ask on a
+    terminal unless told not to (--yes, a saved plan already reviewed)."""
+
+    def __init__(self, ctx: click.Context, *, ask: bool, as_json: bool) -> None:
+        self.color = options.color(ctx)  # click would strip it from a pipe unless told
+        self.ask = ask
+        self.as_json = as_json
+
+    def __call__(self, plan: api.Plan) -> bool:
+        if not self.as_json:
+            click.echo(text.render(plan, color=self.color), nl=False, color=self.color)
+        if not (plan.changes and self.ask):
+            return True
+        if not sys.stdin.isatty():
+            raise api.ReconcilerError(
+                "refusing to apply without confirmation: not a terminal; review the plan and "
+                "pass --yes, or apply a saved plan (reconciler plan -o plan.json; then "
+                "reconciler apply plan.json)"
+            )
+        count = len(plan.changes)
+        question = "Apply this change?" if count == 1 else f"Apply these {count} changes?"
+        return click.confirm(question, default=False)
 
 
 class Reporter:
-    def __init__(self, total: int, *, as_json: bool, color: bool) -> None:
+    """Hears apply's events: a bar on a terminal (from the first event, after the review),
+    plain lines in CI, JSON lines with --json."""
+
+    def __init__(self, *, as_json: bool, color: bool) -> None:
         self.as_json = as_json
         self.quiet = options.quiet() and not as_json  # --quiet: no progress at all
-        self.total = total
+        self.color = color
         self.failed = 0
         self.retries = 0
-        self.done = 0
+        self.started = False
         self.bar: Progress | None = None
-        if not as_json and not self.quiet and color and sys.stderr.isatty():
-            self.bar = Progress(
-                TextColumn("[bold]apply"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[failed]} failed"),
-                TextColumn("{task.fields[retries]}"),
-                TimeElapsedColumn(),
-                TextColumn("{task.description}"),
-                transient=True,
-            )
-            self.task = self.bar.add_task("", total=total, failed=0, retries="")
 
     def __enter__(self) -> Reporter:
-        if self.bar:
-            self.bar.start()
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         if self.bar:
             self.bar.stop()
 
-    def __call__(self, event: Event) -> None:
+    def _start(self, total: int) -> None:
+        self.started = True
+        if self.as_json or self.quiet or not self.color or not sys.stderr.isatty():
+            return
+        self.bar = Progress(
+            TextColumn("[bold]apply"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TextColumn("{task.fields[retries]}"),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            transient=True,
+        )
+        self.task = self.bar.add_task("", total=total, failed=0, retries="")
+        self.bar.start()
+
+    def __call__(self, event: api.Event) -> None:
+        if not self.started:
+            self._start(event.total)
+        if event.retry is not None:
+            self._retried(event.retry, event)
+            return
         if self.as_json:
             record = {
                 "event": event.kind,
@@ -70,7 +103,6 @@ class Reporter:
                 }
             click.echo(json.dumps(record, sort_keys=True))
             return
-        self.done = event.done
         if event.outcome and event.outcome.status != "applied":
             self.failed += 1
         if self.quiet:
@@ -90,7 +122,7 @@ class Reporter:
         elif line:
             click.echo(line, err=True)
 
-    def retried(self, retry: Retry) -> None:
+    def _retried(self, retry: api.Retry, event: api.Event) -> None:
         """A call failed and will be tried again: said at once (and counted on the bar)."""
         self.retries += 1
         if self.as_json:
@@ -113,37 +145,25 @@ class Reporter:
             return
         what = f" for {retry.change}" if retry.change else ""
         click.echo(
-            f"[{self.done}/{self.total}] retry {retry.api} {retry.operation}{what} in "
+            f"[{event.done}/{event.total}] retry {retry.api} {retry.operation}{what} in "
             f"{retry.wait:.1f} s (attempt {retry.attempt}: {retry.reason})",
             err=True,
         )
 
 
-def confirm(count: int) -> None:
-    if not sys.stdin.isatty():
-        raise ReconcilerError(
-            "refusing to apply without confirmation: not a terminal; review the plan and pass "
-            "--yes, or apply a saved plan (reconciler plan -o plan.json; then "
-            "reconciler apply plan.json)"
-        )
-    question = "Apply this change?" if count == 1 else f"Apply these {count} changes?"
-    if not click.confirm(question, default=False):
-        raise ReconcilerError("apply cancelled: nothing was changed")
-
-
-def finish(report: Report, plan: Plan, run: RunSummary, *, as_json: bool) -> int:
+def finish(result: api.ApplyResult, *, as_json: bool) -> int:
     """Say how the apply ended (failures on stderr); return its exit code."""
+    report, plan = result.report, result.plan
     if as_json:
-        click.echo(render.as_json(report, plan, run))
+        click.echo(render.as_json(report, plan, result.run))
     elif plan.changes or plan.failed:
         for line in render.details(report, plan):
             click.echo(line, err=True)
-        checked = render.verified(report)
-        if checked:
-            click.echo(checked)
+        converged = render.converged(report)
+        if converged:
+            click.echo(converged)
         click.echo(render.summary(report, plan))
-
-    if report.ok and not plan.failed:
+    if result.ok:
         return exitcodes.OK
     click.echo(
         "Run apply again once the cause is fixed: it picks up where this one stopped.", err=True

@@ -7,10 +7,9 @@ import pathlib
 import click
 import pydantic
 
+from reconciler import api
 from reconciler.cli import exitcodes, options
 from reconciler.cli.serve import serve
-from reconciler.engine import clone, workspace
-from reconciler.errors import ConfigError
 from reconciler.sandbox import server
 
 
@@ -31,11 +30,11 @@ def reset(
     db: pathlib.Path | None, seed: pathlib.Path | None, config_path: pathlib.Path | None
 ) -> int:
     """Start the sandbox over from its seed."""
-    db_path, seed_path = workspace.sandbox_files(config_path, db, seed)
+    db_path, seed_path = api.sandbox_files(config_path, db, seed)
     try:
         server.reset(db_path, seed_path)
     except (OSError, pydantic.ValidationError) as exc:
-        raise ConfigError(f"cannot reset the sandbox from {seed_path}: {exc}") from None
+        raise api.ConfigError(f"cannot reset the sandbox from {seed_path}: {exc}") from None
     click.echo(f"sandbox reset: {db_path}" + (f" from {seed_path}" if seed_path else " (empty)"))
     return exitcodes.OK
 
@@ -51,9 +50,7 @@ Examples:
 
 
 @group.command("clone", epilog=_EXAMPLES_CLONE)
-@options.paths
-@options.config
-@options.scope
+@options.workspace()
 @click.option(
     "-o",
     "--out",
@@ -74,10 +71,8 @@ Examples:
     help="The port the copy will be served on (for --config-out).",
 )
 def clone_command(
-    paths: tuple[pathlib.Path, ...],
-    config_path: pathlib.Path | None,
-    enterprises: tuple[str, ...],
-    selectors: tuple[str, ...],
+    rec: api.Reconciler,
+    scope: api.Scope,
     out: pathlib.Path,
     config_out: pathlib.Path | None,
     port: int,
@@ -91,8 +86,7 @@ def clone_command(
       reconciler sandbox serve --port 8080 --db rh/sandbox.db --seed rh/seed.yaml
       reconciler plan --config rh/reconciler.yaml enterprises/
     """
-    ws = workspace.load(paths, config_path, enterprises, selectors)
-    cloned = clone.clone(ws, out)
+    cloned = rec.clone(out, scope)
     for problem in cloned.failed:
         click.echo(f"error: {problem.describe()}", err=True)
     click.echo(
@@ -105,6 +99,6 @@ def clone_command(
     )
     if config_out is not None:
         config_out.parent.mkdir(parents=True, exist_ok=True)
-        config_out.write_text(clone.rehearsal_config(cloned.credentials, port, cloned.reseller))
+        config_out.write_text(cloned.rehearsal_config(port))
         click.echo(f"wrote {config_out}: aimed at http://127.0.0.1:{port}")
     return exitcodes.ERROR if cloned.failed else exitcodes.OK

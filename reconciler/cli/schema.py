@@ -6,7 +6,7 @@ import pathlib
 
 import click
 
-from reconciler import schemas
+from reconciler import api
 from reconciler.cli import exitcodes
 
 _EXAMPLES_SCHEMA = """\
@@ -28,7 +28,7 @@ Examples:
 def command(directory: pathlib.Path) -> int:
     """Write JSON Schemas for editors (yaml-language-server) and CI."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name, text in schemas.generate().items():
+    for name, text in api.schemas().items():
         (directory / name).write_text(text, encoding="utf-8")
         click.echo(f"wrote {directory / name}")
     return exitcodes.OK

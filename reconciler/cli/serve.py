@@ -7,9 +7,8 @@ from typing import Any
 
 import click
 
+from reconciler import api
 from reconciler.cli import exitcodes, options
-from reconciler.engine import workspace
-from reconciler.errors import ConfigError
 from reconciler.sandbox import faults, server
 
 _EXAMPLES_SERVE = """\
@@ -41,7 +40,7 @@ def serve(
     **flags: Any,
 ) -> int:
     """Serve the three APIs over HTTP until interrupted."""
-    db_path, seed_path = workspace.sandbox_files(config_path, db, seed)
+    db_path, seed_path = api.sandbox_files(config_path, db, seed)
     try:
         rules = faults.parse_rules(faults_json)
     except (OSError, ValueError) as exc:
@@ -51,7 +50,7 @@ def serve(
     try:
         sock = server.listen(host, port)
     except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise api.ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     bound = sock.getsockname()[1]
     click.echo(
         f"sandbox listening on http://{host}:{bound} (db {db_path}; /connecttoteams,"

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import pathlib
-
 import click
 
+from reconciler import api
 from reconciler.cli import exitcodes, options
-from reconciler.config import loader as config_loader
-from reconciler.errors import ManifestError
-from reconciler.manifest import loader
 
 _EXAMPLES_VALIDATE = (
     "\b\nExamples:\n  reconciler validate .\n  reconciler validate enterprises/sunshine-dental.yaml"
@@ -17,24 +13,19 @@ _EXAMPLES_VALIDATE = (
 
 
 @click.command("validate", epilog=_EXAMPLES_VALIDATE)
-@options.paths
-@options.config
-def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None) -> int:
+@options.workspace(scoped=False)
+def command(rec: api.Reconciler) -> int:
     """Validate manifests offline and report every problem at once."""
-    roots = list(paths) or [pathlib.Path()]
-    config = config_loader.load(config_loader.find(config_path, roots))  # offline: may be none
-    exclude = config.not_manifests
-    try:
-        manifests = loader.load(roots, exclude)
-    except ManifestError as exc:
-        click.echo(str(exc), err=True)
-        click.echo(f"validation failed: {_count(exc.count, 'problem')}", err=True)
+    found = rec.validate()
+    if not found.ok:
+        click.echo(found.report, err=True)
+        click.echo(f"validation failed: {_count(found.errors, 'problem')}", err=True)
         return exitcodes.ERROR
-    for warning in manifests.warnings:
+    for warning in found.warnings:
         click.echo(warning.render(), err=True)
-    for file in manifests.skipped:
+    for file in found.skipped:
         click.echo(f"skipped {file}: no apiVersion or kind, not a manifest")
-    for enterprise in manifests.state.enterprises.values():
+    for enterprise in found.enterprises.values():
         click.echo(
             f"{enterprise.name}: {_count(len(enterprise.users), 'SMS user')}, "
             f"{_count(len(enterprise.groups), 'SMS group')}, "
@@ -42,8 +33,7 @@ def command(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None) -
             f"{_count(len(enterprise.mappings), 'mapping')}"
         )
     click.echo(
-        f"ok: {_count(len(manifests.state.enterprises), 'enterprise')} in "
-        f"{_count(len(manifests.files), 'file')}"
+        f"ok: {_count(len(found.enterprises), 'enterprise')} in {_count(len(found.files), 'file')}"
     )
     return exitcodes.OK
 

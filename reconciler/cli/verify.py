@@ -6,12 +6,10 @@ import pathlib
 
 import click
 
-from reconciler.cli import exitcodes, options, records
-from reconciler.engine import verify, workspace
-from reconciler.engine.run import Run
-from reconciler.render import run as render_run
-from reconciler.render import verify as render
-from reconciler.wire import connectel
+from reconciler import api
+from reconciler.cli import exitcodes, options, outfiles
+from reconciler.render import delivery as render
+from reconciler.render import runline
 
 _EXAMPLES_VERIFY = """\
 \b
@@ -21,9 +19,7 @@ Examples:
 
 
 @click.command("verify", epilog=_EXAMPLES_VERIFY)
-@options.paths
-@options.config
-@options.scope
+@options.workspace()
 @click.option(
     "--number", "numbers", multiple=True, metavar="E164", help="Only this number (repeatable)."
 )
@@ -46,12 +42,10 @@ Examples:
     type=click.IntRange(1, 65535),
     help="Take DLR callbacks on this port instead of polling.",
 )
-@records.metrics_option
+@outfiles.metrics_option
 def command(
-    paths: tuple[pathlib.Path, ...],
-    config_path: pathlib.Path | None,
-    enterprises: tuple[str, ...],
-    selectors: tuple[str, ...],
+    rec: api.Reconciler,
+    scope: api.Scope,
     numbers: tuple[str, ...],
     sender: str,
     text: str,
@@ -60,17 +54,16 @@ def command(
     metrics_file: pathlib.Path | None,
 ) -> int:
     """Send a test SMS to each managed number and report where it landed."""
-    settings = verify.Options(
-        sender=sender, message=text, timeout=timeout, callback_port=callback_port
+    found = rec.verify(
+        scope,
+        numbers=numbers,
+        sender=sender,
+        message=text,
+        timeout=timeout,
+        callback_port=callback_port,
     )
-    verify.check(settings)
-    ws = workspace.load(paths, config_path, enterprises, selectors)
-    chosen = verify.choose(ws.desired, numbers)
-    with Run(ws.config) as run:
-        results = verify.verify_in(run, chosen, settings)
-        summary = run.summary("verify")
-    click.echo(render.table(results, connectel.cost(text)), nl=False)
-    code = exitcodes.OK if all(r.ok for r in results) else exitcodes.ERROR
-    records.metrics(metrics_file, summary, success=code == 0)
-    options.note(render_run.summary(summary))
+    click.echo(render.table(list(found.results), found.cost), nl=False)
+    code = exitcodes.OK if found.ok else exitcodes.ERROR
+    outfiles.metrics(metrics_file, found.run, success=code == 0)
+    options.note(runline.summary(found.run))
     return code

@@ -28,6 +28,12 @@ from reconciler.yamlsource.problems import Problem, render_report
 
 CONFIG_NAME = "reconciler.yaml"
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# reconciler.yaml's provider sections, in a fixed order, and the vendor's name for people
+PROVIDERS = {
+    "connecttoteams": "ConnecttoTeams",
+    "contextsms": "ContextSMS",
+    "connectel": "Connectel",
+}
 ENV_PREFIX = {"connecttoteams": "C2T", "contextsms": "CSMS", "connectel": "CONNECTEL"}
 ProviderT = TypeVar("ProviderT", bound=pydantic.BaseModel)
 
@@ -84,8 +90,14 @@ class Config:
 
     def configured(self) -> list[str]:
         """The providers reconciler.yaml configures, in a fixed order."""
-        names = ("connecttoteams", "contextsms", "connectel")
-        return [n for n in names if getattr(self.settings.providers, n) is not None]
+        return [n for n in PROVIDERS if getattr(self.settings.providers, n) is not None]
+
+    def targets(self) -> tuple[tuple[str, str], ...]:
+        """(vendor, URL) of each configured provider, the URL without any credential."""
+        providers = self.settings.providers
+        return tuple(
+            (PROVIDERS[key], public_url(getattr(providers, key).url)) for key in self.configured()
+        )
 
     def unset(self, name: str, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
         """The `${VAR}`s of provider `name` that `env` lacks, as (variable, where)."""
@@ -229,7 +241,7 @@ def _check_providers(
     file: str, doc: yamltree.Document, settings: model.ProjectConfig
 ) -> list[Problem]:
     problems = []
-    for name in ("connecttoteams", "contextsms", "connectel"):
+    for name in PROVIDERS:
         section = getattr(settings.providers, name)
         if section is None:
             continue
@@ -260,6 +272,17 @@ def _check_providers(
                 )
             )
     return problems
+
+
+def public_url(url: str) -> str:
+    """`url` without user, password, query or fragment (where credentials could hide)."""
+    if url == "sandbox":
+        return "sandbox (in-process)"
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _url_problem(url: str) -> str | None:

@@ -13,7 +13,7 @@ import secrets
 
 import yaml
 
-from reconciler.engine.run import Run
+from reconciler.engine.run import DEFAULTS, Run, RunOptions
 from reconciler.engine.workspace import Workspace
 from reconciler.model import live
 from reconciler.model.problem import Problem
@@ -28,6 +28,10 @@ class Cloned:
     failed: tuple[Problem, ...]
     credentials: seed.Credentials
     reseller: int | None
+
+    def rehearsal_config(self, port: int) -> str:
+        """A reconciler.yaml aimed at the copy served on loopback `port`."""
+        return rehearsal_config(self.credentials, port, self.reseller)
 
 
 def credentials() -> seed.Credentials:
@@ -45,16 +49,16 @@ def credentials() -> seed.Credentials:
     )
 
 
-def clone(workspace: Workspace, out: pathlib.Path) -> Cloned:
+def clone(workspace: Workspace, out: pathlib.Path, options: RunOptions = DEFAULTS) -> Cloned:
     desired = workspace.desired
-    with Run(workspace.config) as run:
+    with Run(workspace.config, options) as run:
         found = run.read(desired)
         emails = {
             name: e.contextsms.email
             for name, e in desired.enterprises.items()
             if e.contextsms is not None and name not in found.failed
         }
-        paid = run.do(lambda: read.payments(run.session, emails)) if emails else {}
+        paid = run.perform(lambda: read.payments(run.session, emails)) if emails else {}
     payments = {n: p for n, p in paid.items() if isinstance(p, live.Payment)}
     failed = [*found.failed.values(), *(p for p in paid.values() if isinstance(p, Problem))]
     made = credentials()

@@ -8,10 +8,10 @@ import pathlib
 
 from reconciler import schemas
 from reconciler.config.loader import Config
-from reconciler.engine.run import Run
+from reconciler.engine.run import DEFAULTS, Run, RunOptions
 from reconciler.errors import ReconcilerError
 from reconciler.model.problem import Problem
-from reconciler.providers import everything
+from reconciler.providers import estate
 from reconciler.render import manifests
 from reconciler.reports import export
 
@@ -29,16 +29,17 @@ def export_estate(
     names: tuple[str, ...] = (),
     ids: tuple[int, ...] = (),
     csp: str | None = None,
+    options: RunOptions = DEFAULTS,
 ) -> Exported:
     """Write the manifests (and reconciler.yaml unless one exists) of every enterprise read;
     those that could not be read are named, and the others written all the same."""
     keep = export.keeper(set(names), set(ids))
-    with Run(config) as run:
+    with Run(config, options) as run:
         run.session.prepare("connecttoteams", *(["contextsms"] if csp else []))
-        reseller, found, failed = run.do(
-            lambda: everything.connecttoteams_estate(run.session, keep)
+        reseller, found, failed = run.perform(
+            lambda: estate.connecttoteams_estate(run.session, keep)
         )
-        csms = run.do(lambda: everything.contextsms_estate(run.session, csp)) if csp else []
+        csms = run.perform(lambda: estate.contextsms_estate(run.session, csp)) if csp else []
     pairs = export.pair([(f.section, f.facts, f.users, f.groups) for f in found], csms)
     if names or ids:
         pairs = [p for p in pairs if p.c2t is not None]

@@ -1,12 +1,13 @@
 """One run: one event loop and ONE client session from the first read to the last write.
 
-    with Run(workspace.config, exclusive=True) as run:
+    with Run(workspace.config, options, exclusive=True) as run:
         planned = run.plan(workspace)
-        ...                                   # the CLI shows it and asks
-        report = run.apply(planned.plan, on_event)
+        ...                                   # the caller reviews it
+        report = run.apply(planned.plan, on_event, reread_in=workspace)
 
 Reads and writes share the session's connection pool, its logins and its per-API
-limits. `exclusive` holds the apply lock for the whole run.
+limits. `exclusive` holds the apply lock for the whole run. Each stage's time is
+measured (read, plan, apply, re-read, send) for the run's summary.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from reconciler.apply import executor, lock
-from reconciler.apply.outcome import Report, Verification
+from reconciler.apply.outcome import Convergence, Report
 from reconciler.config.loader import Config
 from reconciler.engine.workspace import Workspace
 from reconciler.model import live, state
@@ -28,10 +29,25 @@ from reconciler.plan import planner
 from reconciler.plan.model import Plan
 from reconciler.providers import http, read, session
 from reconciler.providers.telemetry import scoped
-from reconciler.reports.run import RunSummary
+from reconciler.reports.runsummary import RunSummary
 
 T = TypeVar("T")
 OnEvent = executor.OnEvent
+REREAD = "re-read"  # the stage that re-reads what apply touched and plans it again
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOptions:
+    """How a run reaches the vendors, besides reconciler.yaml: a transport (an httpx
+    transport: tests, proxies), the environment `${VAR}`s come from (default: the
+    process's), and the requests in flight per API (default: apply.parallelism)."""
+
+    transport: session.Transport | None = None
+    env: Mapping[str, str] | None = None
+    parallelism: int | None = None
+
+
+DEFAULTS = RunOptions()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,18 +70,15 @@ class Run:
     def __init__(
         self,
         config: Config,
+        options: RunOptions | None = None,
         *,
-        parallelism: int | None = None,
-        transport: Any = None,
         exclusive: bool = False,
         retry: http.RetryPolicy | None = None,
-        env: Mapping[str, str] | None = None,
     ) -> None:
         self.config = config
+        self.options = options or DEFAULTS
         self._retry = retry  # other than reconciler.yaml's
-        self._env = env  # the environment ${VAR}s come from (default: os.environ)
-        self.parallelism = parallelism or config.settings.apply.parallelism
-        self._transport = transport
+        self.parallelism = self.options.parallelism or config.settings.apply.parallelism
         self._exclusive = exclusive
         self._stack = contextlib.ExitStack()
         self._runner: asyncio.Runner | None = None
@@ -86,10 +99,10 @@ class Run:
             self._session = session.Session(
                 self.config,
                 parallelism=self.parallelism,
-                transport=self._transport,
+                transport=self.options.transport,
                 sandbox_app=sandbox_app(self.config),
                 retry=self._retry,
-                env=self._env,
+                env=self.options.env,
             )
             self._stack = opening.pop_all()
         return self
@@ -109,7 +122,7 @@ class Run:
         finally:
             self._stack.close()
 
-    def do(self, work: Callable[[], Awaitable[T]], stage: str = "read") -> T:
+    def perform(self, work: Callable[[], Awaitable[T]], stage: str = "read") -> T:
         """Run `work` in this run's loop and return its result; its time and its calls
         count as `stage`'s."""
         assert self._runner is not None, "use Run as a context manager"
@@ -142,7 +155,7 @@ class Run:
 
     def read(self, desired: state.State, stage: str = "read") -> live.Live:
         """Live state of the enterprises in `desired`; failed reads are in `failed`."""
-        return self.do(lambda: read.read(self.session, desired), stage)
+        return self.perform(lambda: read.read(self.session, desired), stage)
 
     def _settings(self, workspace: Workspace, force: bool) -> planner.Settings:
         return planner.Settings(
@@ -160,39 +173,39 @@ class Run:
             made = planner.plan(workspace.desired, found, settings)
             emails = planner.needs_payment(made, workspace.desired)
         if emails:
-            paid = self.do(lambda: read.payments(self.session, emails))
+            paid = self.perform(lambda: read.payments(self.session, emails))
             with self.timed("plan"):
                 made = planner.with_payments(made, paid, workspace.desired, settings)
         return Planned(made, found)
 
-    def apply(self, plan: Plan, on_event: OnEvent, *, verify_in: Workspace | None = None) -> Report:
+    def apply(self, plan: Plan, on_event: OnEvent, *, reread_in: Workspace | None = None) -> Report:
         """Apply the plan's changes (those of the enterprises that did not fail); with
-        `verify_in`, then re-read the enterprises it touched and plan them again."""
+        `reread_in`, then re-read the enterprises it touched and plan them again."""
         mark = self.session.telemetry.mark()
-        report = self.do(
+        report = self.perform(
             lambda: executor.execute(
                 plan, self.session, parallelism=self.parallelism, on_event=on_event
             ),
             "apply",
         )
-        if verify_in is None or not plan.changes:
+        if reread_in is None or not plan.changes:
             return report
-        checked = self.verify(verify_in, plan)
+        checked = self.reread(reread_in, plan)
         # the re-read's 429s count too: the vendor throttled this run
         return dataclasses.replace(
-            report, verification=checked, throttled=self.session.telemetry.since(mark).throttled()
+            report, convergence=checked, throttled=self.session.telemetry.since(mark).throttled()
         )
 
-    def verify(self, workspace: Workspace, plan: Plan) -> Verification:
+    def reread(self, workspace: Workspace, plan: Plan) -> Convergence:
         """Whether the enterprises `plan` changed now plan nothing: what remains, by name."""
         touched = sorted({c.enterprise for c in plan.changes})
         wanted = workspace.desired.enterprises
         desired = state.State.model_construct(enterprises={n: wanted[n] for n in touched})
         before = self.session.calls
-        found = self.read(desired, "verify")
-        with self.timed("verify"):
+        found = self.read(desired, REREAD)
+        with self.timed(REREAD):
             again = planner.plan(desired, found, self._settings(workspace, True))
-        return Verification(
+        return Convergence(
             checked=tuple(touched),
             unconverged=tuple(e.name for e in again.enterprises if e.changes or e.problems),
             remaining=tuple(f"{c.action} {c.id}" for c in again.changes),

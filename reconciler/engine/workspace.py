@@ -1,14 +1,79 @@
-"""What a run works on: the config, the manifests, and the enterprises in scope."""
+"""What a run works on: the config, the manifests, and the enterprises in scope.
+
+A `Scope` says which enterprises of the manifests a workflow takes (by name, by label);
+a `Workspace` is the config, the validated manifests and the scoped desired State.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import pathlib
+import time
+from collections.abc import Iterable, Mapping
 
+from reconciler import __version__
 from reconciler.config import loader as config_loader
+from reconciler.engine import git
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.manifest import loader
 from reconciler.model import state
+from reconciler.reports.provenance import Provenance
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Which enterprises of the manifests a workflow takes: those named in `enterprises`
+    (any of them; all when empty) whose `metadata.labels` hold every pair of `selector`.
+
+        Scope(enterprises=["sunshine-dental"])
+        Scope(selector={"tier": "gold"})
+    """
+
+    enterprises: tuple[str, ...] = ()
+    selector: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # accept any iterable of names and any mapping; keep immutable, ordered values
+        object.__setattr__(self, "enterprises", tuple(self.enterprises))
+        object.__setattr__(self, "selector", dict(self.selector))
+
+    @classmethod
+    def parse(cls, enterprises: Iterable[str] = (), selectors: Iterable[str] = ()) -> Scope:
+        """From the command line's `--enterprise NAME` and `--selector KEY=VALUE` values."""
+        pairs = {}
+        for text in selectors:
+            key, sep, value = text.partition("=")
+            if not sep or not key:
+                raise UsageError(f"{text!r} is not key=value", "--selector")
+            pairs[key] = value
+        return cls(tuple(enterprises), pairs)
+
+    def describe(self) -> str:
+        """The selector as the command line writes it."""
+        return " ".join(f"{k}={v}" for k, v in self.selector.items())
+
+    def apply(self, desired: state.State) -> state.State:
+        """The enterprises of `desired` in this scope; an unknown name, or a scope that
+        matches nothing, is an error."""
+        known = desired.enterprises
+        unknown = [e for e in self.enterprises if e not in known]
+        if unknown:
+            raise ReconcilerError(
+                f"no enterprise named {', '.join(repr(u) for u in unknown)} in the manifests "
+                f"(known: {', '.join(sorted(known))})"
+            )
+        chosen = {
+            name: e
+            for name, e in known.items()
+            if (not self.enterprises or name in self.enterprises)
+            and all(e.labels.get(k) == v for k, v in self.selector.items())
+        }
+        if not chosen:
+            raise ReconcilerError(f"no enterprise matches {self.describe()}")
+        return state.State.model_construct(enterprises=chosen)
+
+
+EVERYTHING = Scope()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,55 +83,48 @@ class Workspace:
     desired: state.State  # only the enterprises in scope
     paths: tuple[pathlib.Path, ...] = ()
 
+    def provenance(self) -> Provenance:
+        return provenance(self.config, self.paths)
+
+
+def provenance(
+    config: config_loader.Config, paths: tuple[pathlib.Path, ...], at: float | None = None
+) -> Provenance:
+    """Where a report comes from: now, this version, the manifests' commit and the
+    configured targets (URLs without credentials)."""
+    where = next((p if p.is_dir() else p.parent for p in paths), config.directory)
+    commit, uncommitted = git.commit_of(where.resolve(), paths)
+    return Provenance(
+        at=time.time() if at is None else at,
+        version=__version__,
+        commit=commit,
+        uncommitted=uncommitted,
+        targets=config.targets(),
+        paths=tuple(str(p) for p in paths) or (".",),
+    )
+
+
+def roots(paths: tuple[pathlib.Path, ...]) -> list[pathlib.Path]:
+    """The manifest paths, the current directory when none is given."""
+    return list(paths) or [pathlib.Path()]
+
 
 def config(
     config_path: pathlib.Path | None, paths: tuple[pathlib.Path, ...] = ()
 ) -> config_loader.Config:
     """reconciler.yaml: --config, else in the first PATH, else in the current directory."""
-    roots = list(paths) or [pathlib.Path()]
-    found = config_loader.find(config_path, roots)
-    return config_loader.load(found, config_loader.searched(roots))
+    found = roots(paths)
+    return config_loader.load(config_loader.find(config_path, found), config_loader.searched(found))
 
 
 def load(
     paths: tuple[pathlib.Path, ...],
     config_path: pathlib.Path | None,
-    enterprises: tuple[str, ...] = (),
-    selectors: tuple[str, ...] = (),
+    scope: Scope = EVERYTHING,
 ) -> Workspace:
-    roots = list(paths) or [pathlib.Path()]
-    settings = config(config_path, tuple(roots))
-    manifests = loader.load(roots, settings.not_manifests)
-    return Workspace(settings, manifests, scope(manifests.state, enterprises, selectors), paths)
-
-
-def scope(
-    desired: state.State, enterprises: tuple[str, ...], selectors: tuple[str, ...]
-) -> state.State:
-    """The enterprises named by --enterprise (any) and matching every --selector."""
-    known = desired.enterprises
-    unknown = [e for e in enterprises if e not in known]
-    if unknown:
-        raise ReconcilerError(
-            f"no enterprise named {', '.join(repr(u) for u in unknown)} in the manifests "
-            f"(known: {', '.join(sorted(known))})"
-        )
-    pairs = [_selector(s) for s in selectors]
-    chosen = {
-        name: e
-        for name, e in known.items()
-        if (not enterprises or name in enterprises) and all(e.labels.get(k) == v for k, v in pairs)
-    }
-    if not chosen:
-        raise ReconcilerError(f"no enterprise matches {' '.join(selectors)}")
-    return state.State.model_construct(enterprises=chosen)
-
-
-def _selector(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise UsageError(f"{text!r} is not key=value", "--selector")
-    return key, value
+    settings = config(config_path, paths)
+    manifests = loader.load(roots(paths), settings.not_manifests)
+    return Workspace(settings, manifests, scope.apply(manifests.state), paths)
 
 
 def sandbox_files(

@@ -120,7 +120,7 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity == "warning")
     if errors:
-        raise ManifestError(render_report(problems, titles), len(errors))
+        raise ManifestError(render_report(problems, titles), len(errors), problems)
     kept = tuple(f for f in files if f not in set(skipped))
     return Manifests(
         kept, tuple(parsed), _build(parsed), warnings, digest.hexdigest(), tuple(skipped)

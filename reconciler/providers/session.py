@@ -28,6 +28,7 @@ from reconciler.providers.ratelimit import Gate
 from reconciler.providers.telemetry import Telemetry
 from reconciler.wire import connecttoteams
 
+Transport = httpx.AsyncBaseTransport  # what a run may be given to reach the vendors
 SANDBOX_ORIGIN = "http://sandbox"
 API_NAMES = {
     "connecttoteams": ConnecttoTeamsClient.api,

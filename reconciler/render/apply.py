@@ -7,7 +7,7 @@ import json
 from reconciler.apply.outcome import Report
 from reconciler.plan.model import Plan
 from reconciler.render.values import plural
-from reconciler.reports.run import RunSummary
+from reconciler.reports.runsummary import RunSummary
 
 
 def summary(report: Report, plan: Plan) -> str:
@@ -17,7 +17,7 @@ def summary(report: Report, plan: Plan) -> str:
         f"Apply {word}: {applied} applied, {failed} failed, {skipped} skipped "
         f"({plural(report.calls, 'API call')})"
     )
-    check = report.verification
+    check = report.convergence
     if check is not None and not check.converged:
         line += f"; not converged: {', '.join(check.unconverged)}"
     if plan.failed:
@@ -27,15 +27,15 @@ def summary(report: Report, plan: Plan) -> str:
     return line + "."
 
 
-def verified(report: Report) -> str | None:
+def converged(report: Report) -> str | None:
     """The line that says the re-read after the calls planned nothing."""
-    check = report.verification
+    check = report.convergence
     if check is None or not check.converged:
         return None
     count = len(check.checked)
     noun = "enterprise" if count == 1 else "enterprises"
     return (
-        f"Verified: a re-read of the {count} changed {noun} plans no changes "
+        f"Converged: a re-read of the {count} changed {noun} plans no changes "
         f"({plural(check.calls, 'API call')})."
     )
 
@@ -47,9 +47,9 @@ def details(report: Report, plan: Plan) -> list[str]:
         f"  {o.status}: {o.change_id}: {o.reason}" for o in report.outcomes if o.status != "applied"
     ]
     lines += [f"  not applied: {p.enterprise}: {p.message}" for p in plan.problems]
-    if report.verification is not None:
-        lines += [f"  remains after apply: {r}" for r in report.verification.remaining]
-        lines += [f"  cannot be planned after apply: {p}" for p in report.verification.problems]
+    if report.convergence is not None:
+        lines += [f"  remains after apply: {r}" for r in report.convergence.remaining]
+        lines += [f"  cannot be planned after apply: {p}" for p in report.convergence.problems]
     lines += [
         f"  throttled: {api} answered 429 to {plural(count, 'request')}; "
         "the request rate backed off and recovered (the requests were retried)"
@@ -71,15 +71,15 @@ def as_json(report: Report, plan: Plan, run: RunSummary | None = None) -> str:
                 {"enterprise": p.enterprise, "kind": p.kind, "message": p.message}
                 for p in plan.problems
             ],
-            "verified": _verified(report),
+            "convergence": _convergence(report),
             "run": run.as_dict() if run else None,
         },
         sort_keys=True,
     )
 
 
-def _verified(report: Report) -> dict[str, object] | None:
-    check = report.verification
+def _convergence(report: Report) -> dict[str, object] | None:
+    check = report.convergence
     if check is None:
         return None
     return {

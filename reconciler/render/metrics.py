@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from reconciler.apply.outcome import Report
 from reconciler.reports.drift import DriftReport
-from reconciler.reports.run import RunSummary
+from reconciler.reports.runsummary import RunSummary
 
 
 def text(
@@ -59,7 +59,7 @@ def text(
         for outcome in ("applied", "failed", "skipped"):
             changes.labels(command, outcome).set(report.count(outcome))
         changes.labels(command, "not_run").set(max(0, planned - len(report.outcomes)))
-        check = report.verification
+        check = report.convergence
         if check is not None:
             gauge(
                 "reconciler_apply_converged",

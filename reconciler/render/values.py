@@ -6,6 +6,9 @@ import json
 from typing import Any
 
 from reconciler.plan.model import is_ref
+from reconciler.reports.provenance import iso
+
+__all__ = ["KNOWN_AFTER_APPLY", "body", "iso", "plural", "public", "show"]
 
 SECRET_KEYS = frozenset(
     {"password", "clientsecret", "token", "accesstoken", "refreshtoken", "authorization"}

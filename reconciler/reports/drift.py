@@ -24,6 +24,7 @@ from reconciler.model.problem import Problem
 from reconciler.plan.model import Change, Plan
 from reconciler.reports.inventory import wanted
 from reconciler.reports.provenance import Provenance, from_dict
+from reconciler.reports.runsummary import RunSummary
 
 FORMAT_VERSION = 1
 
@@ -58,7 +59,8 @@ class DriftReport(Frozen):
     enterprises: tuple[EnterpriseDrift, ...] = ()
     summary: dict[str, int] = Field(default_factory=dict)
     provenance: Provenance | None = None  # when, which version, commit and targets
-    run: dict[str, Any] | None = None  # what the run cost (reports.run.RunSummary)
+    run: dict[str, Any] | None = None  # what the run cost, as its JSON says it
+    cost: RunSummary | None = Field(default=None, exclude=True)  # the same, whole (metrics)
 
     @property
     def in_sync(self) -> bool:
@@ -101,7 +103,7 @@ def build(
     found: live.Live,
     desired: state.State,
     provenance: Provenance | None = None,
-    run: dict[str, Any] | None = None,
+    run: RunSummary | None = None,
 ) -> DriftReport:
     enterprises = []
     for planned in plan.enterprises:
@@ -139,7 +141,8 @@ def build(
         enterprises=tuple(enterprises),
         summary=_summary(enterprises),
         provenance=provenance,
-        run=run,
+        run=run.as_dict() if run else None,
+        cost=run,
     )
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from reconciler.model import live, state
+from reconciler.model.problem import Problem
 
 ROUTES = {
     "DIRECT_ROUTING": "Direct Routing",
@@ -125,3 +126,22 @@ def missing(found: live.Live, desired: state.State) -> list[Missing]:
                 continue
             out.append(Missing(name, number, holder, reason, item))
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Numbers:
+    """The live number inventory of the enterprises in scope (`rows`, filtered when
+    asked), the numbers the manifests want that it cannot serve (`missing`), and the
+    enterprises that could not be read (`failed`)."""
+
+    rows: tuple[Row, ...]
+    missing: tuple[Missing, ...]
+    failed: tuple[Problem, ...] = ()
+
+
+def numbers(found: live.Live, desired: state.State, filter_name: str | None = None) -> Numbers:
+    return Numbers(
+        tuple(rows(found, desired, filter_name)),
+        tuple(missing(found, desired)),
+        tuple(found.failed.values()),
+    )

@@ -15,9 +15,9 @@ from reconciler.apply.outcome import Report
 from reconciler.model.record import Call
 from reconciler.plan.model import Plan
 from reconciler.reports.provenance import Provenance, iso
-from reconciler.reports.run import RunSummary
+from reconciler.reports.runsummary import RunSummary
 
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2  # 2: `verified` became `convergence` (the re-read after the calls)
 
 
 def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -
                 "calls": [_call(c, with_scope=False) for c in calls],
             }
         )
-    check = report.verification
+    check = report.convergence
     return {
         "journalVersion": JOURNAL_VERSION,
         "command": run.command,
@@ -77,7 +77,7 @@ def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -
             {"enterprise": p.enterprise, "kind": p.kind, "message": p.message}
             for p in plan.problems
         ],
-        "verified": None
+        "convergence": None
         if check is None
         else {
             "converged": check.converged,

@@ -109,9 +109,9 @@ def test_two_runners_from_two_checkouts_converge_through_the_twin_rule(project: 
             if summary["applied"] == 0 and summary["calls"] == 0:
                 # the other runner finished first: this one planned no changes, so there
                 # was nothing to apply and nothing to verify
-                assert summary["verified"] is None, summary
+                assert summary["convergence"] is None, summary
             else:
-                assert summary["verified"]["converged"] is True, summary
+                assert summary["convergence"]["converged"] is True, summary
             no_secret(out, err)
         live = state(project)
         created = Counter(e["name"] for e in live["csms_enterprise"])

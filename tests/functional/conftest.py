@@ -197,7 +197,7 @@ def vendor(sandbox: Served) -> Iterator[Vendor]:
 
 RUN_LINE = re.compile(
     r"Run: \d+\.\d s, \d+ API calls? \(\d+ retr(?:y|ies)(?:, \d+ answers? 429)?\)"
-    r"(?:; (?:read|plan|apply|verify|send) \d+\.\d s(?:, (?:read|plan|apply|verify|send) "
+    r"(?:; (?:read|plan|apply|re-read|send) \d+\.\d s(?:, (?:read|plan|apply|re-read|send) "
     r"\d+\.\d s)*)?\.\n"
 )
 

@@ -147,8 +147,9 @@ def test_json_log_journal_and_junit_of_an_apply_under_503_faults(project: Projec
         "retries": len(failures),
         "throttled": {},
     }
-    assert list(journal["stages"]) == ["read", "plan", "apply", "verify"]
-    assert journal["verified"]["converged"] is True
+    assert journal["journalVersion"] == 2
+    assert list(journal["stages"]) == ["read", "plan", "apply", "re-read"]
+    assert journal["convergence"]["converged"] is True
     assert journal["targets"]["ConnecttoTeams"] == project.sandbox.url + "/connecttoteams"
     assert sum(ch["retries"] for ch in journal["changes"]) + sum(
         1 for c in journal["otherCalls"] if c["status"] == 503

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from tests.functional.conftest import Project, without_run
 from tests.functional.test_apply import assert_converged, assert_no_duplicates, faults, requests
 
@@ -70,27 +72,29 @@ def test_apply_says_so_when_a_re_read_still_plans_changes(project: Project) -> N
     ]
     json_run = project.run("apply", "--yes", "--json", ".")
     summary = json.loads(json_run.stdout.splitlines()[-1])
-    assert summary["verified"] == {
+    assert summary["convergence"] == {
         "converged": False,
         "checked": ["northwind-legal", "sunshine-dental"],
         "unconverged": ["northwind-legal", "sunshine-dental"],
         "remaining": remaining,
         "problems": [],
-        "calls": summary["verified"]["calls"],
+        "calls": summary["convergence"]["calls"],
     }
     faults(project, [])
     again = project.run("apply", "--yes", ".")
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout.splitlines()[-2:] == [
-        "Verified: a re-read of the 2 changed enterprises plans no changes (11 API calls).",
+        "Converged: a re-read of the 2 changed enterprises plans no changes (11 API calls).",
         "Apply complete: 5 applied, 0 failed, 0 skipped (5 API calls).",
     ]
 
 
-def test_no_verify_skips_the_re_read(project: Project) -> None:
-    result = project.run("apply", "--yes", "--no-verify", ".")
+@pytest.mark.parametrize("option", ["--no-reread", "--no-verify"])
+def test_no_reread_skips_the_re_read(project: Project, option: str) -> None:
+    result = project.run("apply", "--yes", option, ".")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
         "Apply complete: 26 applied, 0 failed, 0 skipped (46 API calls)."
     )
-    assert not any(line.startswith("Verified") for line in result.stdout.splitlines())
+    assert not any(line.startswith("Converged") for line in result.stdout.splitlines())
+    assert "re-read" not in result.stderr.splitlines()[-1]  # the run line: no such stage

@@ -12,32 +12,56 @@ from typing import Any, TypeVar
 
 import click
 
-from reconciler.apply.outcome import Report
+from reconciler import api
 from reconciler.cli import options
-from reconciler.reports.drift import DriftReport
-from reconciler.reports.run import RunSummary
+from reconciler.render import journal as render_journal
 
 F = TypeVar("F", bound=Callable[..., Any])
+FILE = click.Path(path_type=pathlib.Path, dir_okay=False)
 
 
 def metrics_option(function: F) -> F:
-    kind = click.Path(path_type=pathlib.Path, dir_okay=False)
     return click.option(
         "--metrics-file",
-        type=kind,
+        type=FILE,
         help="Write the run's metrics here in the Prometheus text format "
         "(for node_exporter's textfile collector: name it *.prom).",
     )(function)
 
 
+def journal_options(function: F) -> F:
+    """apply's --report (the journal as JSON) and --report-junit."""
+    function = click.option(
+        "--report-junit",
+        "junit_path",
+        type=FILE,
+        help="Write one JUnit test case per change here.",
+    )(function)
+    return click.option(
+        "--report",
+        "journal_path",
+        type=FILE,
+        help="Write the apply journal here (JSON: each change, its calls and outcome).",
+    )(function)
+
+
+def journal(
+    json_path: pathlib.Path | None, junit_path: pathlib.Path | None, record: dict[str, Any]
+) -> None:
+    """The apply journal where asked: as JSON, and as JUnit."""
+    if json_path:
+        write(json_path, render_journal.as_json(record), "the apply journal")
+    if junit_path:
+        write(junit_path, render_journal.junit(record), "the JUnit report")
+
+
 def metrics(
     path: pathlib.Path | None,
-    run: RunSummary,
+    run: api.RunSummary,
     *,
     success: bool,
-    drift: DriftReport | None = None,
-    report: Report | None = None,
-    planned: int = 0,
+    drift: api.DriftReport | None = None,
+    apply: api.ApplyResult | None = None,
 ) -> None:
     """With --metrics-file, the run's metrics there (prometheus_client is imported only
     then)."""
@@ -45,6 +69,7 @@ def metrics(
         return
     from reconciler.render import metrics as render_metrics
 
+    report, planned = (apply.report, len(apply.plan.changes)) if apply else (None, 0)
     text = render_metrics.text(run, success=success, drift=drift, report=report, planned=planned)
     write(path, text, "metrics")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from reconciler.reports.doctor import Diagnosis
+from reconciler.reports.diagnosis import Diagnosis
 
 MARKS = {"pass": "ok", "fail": "FAIL", "skip": "skip"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.render.values import plural
-from reconciler.reports.run import RunSummary
+from reconciler.reports.runsummary import RunSummary
 
 
 def summary(run: RunSummary) -> str:

@@ -27,6 +27,7 @@ class Check:
 @dataclasses.dataclass(frozen=True)
 class Diagnosis:
     checks: tuple[Check, ...]
+    notes: tuple[str, ...] = ()  # what was not used and why (invalid manifests, say)
 
     @property
     def ok(self) -> bool:

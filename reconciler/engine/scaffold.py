@@ -43,7 +43,6 @@ providers:
 apply:
   parallelism: 8
 """
-NEXT = ("reconciler validate", "reconciler plan", "reconciler apply")
 
 
 def source(name: str) -> pathlib.Path:

@@ -1,4 +1,4 @@
-"""`reconciler doctor`: before any write, check each configured provider: its environment
+"""`reconciler doctor`'s probes: before any write, check each configured provider: its environment
 variables (all missing ones at once), that its host answers (TLS included), that its
 credentials work, and that each read of the endpoint map answers with the shape the
 readers expect. Read-only: only reads and logins are sent.
@@ -15,10 +15,10 @@ from typing import Any
 
 from reconciler import errors
 from reconciler.config.loader import Config
-from reconciler.engine.run import Run
+from reconciler.engine.run import DEFAULTS, Run, RunOptions
 from reconciler.model import state
 from reconciler.providers import http, session
-from reconciler.reports.doctor import Check, Diagnosis
+from reconciler.reports.diagnosis import Check, Diagnosis
 from reconciler.wire import connecttoteams, contextsms
 from reconciler.wire.endpoints import Endpoint, Shape
 
@@ -29,7 +29,7 @@ PROBE_REQUEST_ID = "RRECONCILERDOCTOR.00000000000000000"
 
 
 def diagnose(
-    config: Config, desired: state.State | None = None, env: Mapping[str, str] | None = None
+    config: Config, desired: state.State | None = None, options: RunOptions = DEFAULTS
 ) -> Diagnosis:
     """Every check of every configured provider; a failure never stops the others."""
     desired = desired or state.State()
@@ -51,7 +51,7 @@ def diagnose(
     usable = []
     for api in apis:
         name = session.API_NAMES[api]
-        unset = config.unset(api, env)
+        unset = config.unset(api, options.env)
         for variable, where in unset:
             checks.append(
                 Check(
@@ -67,10 +67,10 @@ def diagnose(
             continue
         checks.append(Check(name, "environment", "pass", "every ${VAR} is set"))
         usable.append(api)
-    with Run(config, retry=PROBE_RETRY, env=env) as run:
+    with Run(config, options, retry=PROBE_RETRY) as run:
         for api in usable:
             probe = PROBES[api]
-            checks += run.do(lambda probe=probe: probe(run, desired))  # type: ignore[misc]
+            checks += run.perform(lambda probe=probe: probe(run, desired))  # type: ignore[misc]
     return Diagnosis(tuple(checks))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.reports.verify import Result, Route
+from reconciler.reports.delivery import Result, Route
 from reconciler.wire.connectel import Cost
 
 

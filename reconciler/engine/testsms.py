@@ -1,5 +1,6 @@
-"""Send one bulk test message to every target, follow the delivery reports (or the DLR
-callbacks) until each is final or the timeout passes, and check where each landed."""
+"""`verify`: send one bulk test message through Connectel to every managed number in
+scope, follow the delivery reports (or the DLR callbacks) until each is final or the
+timeout passes, and check where each landed (the sandbox says where it delivered)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,35 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from reconciler.engine.run import Run
+from reconciler.engine.run import Run, RunOptions
+from reconciler.engine.workspace import Workspace
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.model.state import State
 from reconciler.providers.connectel import dlr
 from reconciler.providers.connectel.client import ConnectelClient
-from reconciler.reports.verify import Result, Target, targets
+from reconciler.reports.delivery import Result, Target, targets
+from reconciler.reports.runsummary import RunSummary
 from reconciler.wire import connectel
 from reconciler.wire.numbers import to_digits
 
 POLL_INTERVAL = 1.0
 
 
-@dataclasses.dataclass
-class Options:
-    sender: str
-    message: str
-    timeout: float
+@dataclasses.dataclass(frozen=True)
+class TestMessage:
+    """What to send, from whom, and how long to wait for the delivery reports."""
+
+    sender: str = "Reconciler"
+    message: str = "reconciler verify: test message"
+    timeout: float = 60.0
     callback_port: int | None = None
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
-async def verify(client: ConnectelClient, targets: list[Target], options: Options) -> list[Result]:
+async def verify(
+    client: ConnectelClient, targets: list[Target], options: TestMessage
+) -> list[Result]:
     recipients = {str(i): to_digits(t.number) for i, t in enumerate(targets)}
     start = options.clock()
     if options.callback_port is None:
@@ -66,7 +73,7 @@ async def verify(client: ConnectelClient, targets: list[Target], options: Option
 
 
 async def _poll(
-    client: ConnectelClient, bulk_id: str, wanted: set[str], start: float, options: Options
+    client: ConnectelClient, bulk_id: str, wanted: set[str], start: float, options: TestMessage
 ) -> dict[str, tuple[str, float]]:
     finals: dict[str, tuple[str, float]] = {}
     while True:
@@ -82,7 +89,7 @@ async def _poll(
 
 
 async def _callbacks(
-    queue: asyncio.Queue[dict[str, Any]], wanted: set[str], start: float, options: Options
+    queue: asyncio.Queue[dict[str, Any]], wanted: set[str], start: float, options: TestMessage
 ) -> dict[str, tuple[str, float]]:
     finals: dict[str, tuple[str, float]] = {}
     while len(finals) < len(wanted):
@@ -99,12 +106,33 @@ async def _callbacks(
     return finals
 
 
-def verify_in(run: Run, targets: list[Target], options: Options) -> list[Result]:
-    """verify through the run's session."""
-    return run.do(lambda: verify(run.session.connectel, targets, options), "send")
+@dataclasses.dataclass(frozen=True)
+class Delivery:
+    """What `verify` found: one result per number texted, what each message costs, and
+    what the run cost."""
+
+    results: tuple[Result, ...]
+    cost: connectel.Cost
+    run: RunSummary
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
 
 
-def check(options: Options) -> None:
+def send(
+    workspace: Workspace, numbers: tuple[str, ...], options: TestMessage, run_options: RunOptions
+) -> Delivery:
+    """Text the managed numbers of the workspace (or only `numbers`) and follow them."""
+    check(options)
+    chosen = choose(workspace.desired, numbers)
+    with Run(workspace.config, run_options) as run:
+        found = run.perform(lambda: verify(run.session.connectel, chosen, options), "send")
+        summary = run.summary("verify")
+    return Delivery(tuple(found), connectel.cost(options.message), summary)
+
+
+def check(options: TestMessage) -> None:
     """Refuse, before anything is sent, what Connectel would refuse."""
     for problem, option in (
         (connectel.sender_problem(options.sender), "--sender"),
