@@ -14,6 +14,8 @@ EventKind = Literal["start", "finish", "retry"]
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
+    """How one change of an apply ended: applied, failed or skipped (with why), and when."""
+
     change_id: str
     enterprise: str
     status: Status

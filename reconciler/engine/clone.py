@@ -23,6 +23,8 @@ from reconciler.reports import seed
 
 @dataclasses.dataclass(frozen=True)
 class Cloned:
+    """What `clone` copied into the seed, what is not live yet, and what could not be read."""
+
     copied: tuple[str, ...]  # enterprises found live and copied
     absent: tuple[str, ...]  # not live yet: a rehearsal creates them
     failed: tuple[Problem, ...]

@@ -18,6 +18,8 @@ from reconciler.reports import export
 
 @dataclasses.dataclass(frozen=True)
 class Exported:
+    """What `export` wrote (or kept), one line per file, and the enterprises it could not read."""
+
     done: list[str]  # what was written (or kept), one line per file
     failed: list[Problem]  # enterprises that could not be read: not written
 

@@ -12,6 +12,8 @@ from typing import Any
 
 @dataclasses.dataclass(frozen=True)
 class Call:
+    """One request sent (each attempt one): what for, where, its answer and how long."""
+
     at: float  # wall clock (epoch seconds) when it was sent
     api: str
     operation: str

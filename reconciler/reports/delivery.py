@@ -67,6 +67,8 @@ def targets(desired: state.State, numbers: tuple[str, ...] = ()) -> list[Target]
 
 @dataclasses.dataclass(frozen=True)
 class Result:
+    """Where one test message went: its final status, how long it took, where it landed."""
+
     target: Target
     status: str  # DELIVRD, UNDELIV, REJECTD, EXPIRED, UNKNOWN, or PENDING
     seconds: float | None

@@ -26,6 +26,8 @@ class Check:
 
 @dataclasses.dataclass(frozen=True)
 class Diagnosis:
+    """Every check of every configured provider, in order; `ok` when none failed."""
+
     checks: tuple[Check, ...]
     notes: tuple[str, ...] = ()  # what was not used and why (invalid manifests, say)
 

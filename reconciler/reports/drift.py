@@ -30,6 +30,9 @@ FORMAT_VERSION = 1
 
 
 class Difference(Frozen):
+    """One difference between git and live: an object (and field), both values, what apply
+    would do (or `unmanaged`, `error`) and what to do about it."""
+
     kind: str  # connecttoteams, contextsms, smsUser, smsGroup, mapping, number, sync, conflict
     key: str
     field: str | None = None
@@ -43,6 +46,8 @@ class Difference(Frozen):
 
 
 class EnterpriseDrift(Frozen):
+    """One enterprise's differences, or the `error` that kept it from being read."""
+
     name: str
     ids: dict[str, Any]
     differences: tuple[Difference, ...] = ()
@@ -55,6 +60,9 @@ class EnterpriseDrift(Frozen):
 
 
 class DriftReport(Frozen):
+    """What differs between the manifests and the live platforms, per enterprise; `in_sync`
+    when nothing does. `cost` is what the run cost (not in the JSON; `run` is)."""
+
     formatVersion: int = FORMAT_VERSION
     enterprises: tuple[EnterpriseDrift, ...] = ()
     summary: dict[str, int] = Field(default_factory=dict)

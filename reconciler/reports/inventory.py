@@ -17,6 +17,9 @@ ROUTES = {
 
 @dataclasses.dataclass(frozen=True)
 class Row:
+    """One number of the live inventory: capabilities, route, carrier, holder and who in the
+    manifests wants it."""
+
     enterprise: str
     number: str
     voice: bool

@@ -11,6 +11,8 @@ from typing import Any
 
 @dataclasses.dataclass(frozen=True)
 class Provenance:
+    """Where a report comes from: when, which version, which commit, which targets."""
+
     at: float  # epoch seconds
     version: str
     commit: str | None = None  # of the manifests' git work tree, when there is one

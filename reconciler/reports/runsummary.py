@@ -13,6 +13,8 @@ from reconciler.model.record import Tally
 
 @dataclasses.dataclass(frozen=True)
 class RunSummary:
+    """What one run cost: wall time, each stage's time, and every call and retry it made."""
+
     command: str
     started: float  # epoch seconds
     ended: float
