@@ -25,11 +25,10 @@ if TYPE_CHECKING:
     from reconciler.engine.applying import ApplyResult, Review
     from reconciler.engine.clone import Cloned
     from reconciler.engine.export import Exported
-    from reconciler.engine.run import RunOptions
     from reconciler.engine.testsms import Delivery
     from reconciler.engine.validation import Validation
     from reconciler.plan.model import Plan
-    from reconciler.providers.session import Transport
+    from reconciler.providers.session import SessionOptions, Transport
     from reconciler.reports.diagnosis import Diagnosis
     from reconciler.reports.drift import DriftReport
     from reconciler.reports.inventory import Numbers
@@ -75,10 +74,10 @@ class Reconciler:
         paths = ", ".join(str(p) for p in self.paths) or "."
         return f"Reconciler(config={self.config_path}, paths=[{paths}])"
 
-    def _options(self) -> RunOptions:
-        from reconciler.engine.run import RunOptions
+    def _options(self) -> SessionOptions:
+        from reconciler.providers.session import SessionOptions
 
-        return RunOptions(self.transport, self.env, self.parallelism)
+        return SessionOptions(self.transport, self.env, self.parallelism)
 
     def config(self) -> Config:
         """The reconciler.yaml in use (its defaults when none is found)."""

@@ -25,8 +25,10 @@ from reconciler import errors
 from reconciler.apply import refs
 from reconciler.apply.outcome import Event, Outcome, Report, Status
 from reconciler.plan.model import Change, Plan
+from reconciler.providers import vendors
 from reconciler.providers.session import Session
 from reconciler.providers.telemetry import scoped
+from reconciler.wire.endpoints import Answer, Request
 
 OnEvent = Callable[[Event], None]
 Node = tuple[str, int]  # (change id, index of the call in the change)
@@ -146,13 +148,18 @@ class Executor:
 
     async def _call(self, change: Change, index: int) -> None:
         call = change.calls[index]
-        client = self.session.client(call.api)
-        params = refs.resolve(call.pathParams, self.refs)
-        path = call.path.format(**params)
-        body = refs.resolve(call.body, self.refs)
+        client = self.session.client(vendors.BY_KEY[call.api])
         needs = tuple(call.produces.values())
+        request = Request.to(
+            call.operation,
+            call.method,
+            call.path,
+            refs.resolve(call.pathParams, self.refs),
+            json=refs.resolve(call.body, self.refs),
+            expect=Answer("object", needs) if needs else None,
+        )
         with scoped(enterprise=change.enterprise, change=change.id):
-            answer = await client.send(call.operation, call.method, path, params, body, needs)
+            answer = await client.send(request)
         for name, field in call.produces.items():
             self.refs[name] = answer[field]
 
@@ -172,7 +179,7 @@ class Executor:
                     waiter_id = waiter[0]
                     if waiter_id == current.id or waiter_id in self.status:
                         continue
-                    if self.by_id[waiter_id].kind == "sync":  # it only waits: it still runs
+                    if self.by_id[waiter_id].runsAfterFailures:  # it only waits: it still runs
                         self._release(waiter)
                         continue
                     then = f"depends on {current.id}, which {how}"

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler.apply.outcome import Convergence, Event, Outcome, Report
-from reconciler.engine.run import OnEvent, Run, RunOptions
+from reconciler.engine.run import OnEvent, Run
 from reconciler.engine.workspace import Workspace
 from reconciler.errors import Cancelled
 from reconciler.model.record import Retry
 from reconciler.plan import planfile
 from reconciler.plan.model import Plan
+from reconciler.providers.session import SessionOptions
 from reconciler.reports import journal
 from reconciler.reports.runsummary import RunSummary
 
@@ -96,7 +97,7 @@ class _Progress:
 
 
 def apply(
-    workspace: Workspace, saved: Plan | None, settings: ApplySettings, options: RunOptions
+    workspace: Workspace, saved: Plan | None, settings: ApplySettings, options: SessionOptions
 ) -> ApplyResult:
     """Apply the workspace's plan, or `saved` (its enterprises: the workspace is scoped
     to them) when it is still fresh. Raises Cancelled when the review says no."""

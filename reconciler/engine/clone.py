@@ -13,11 +13,12 @@ import secrets
 
 import yaml
 
-from reconciler.engine.run import DEFAULTS, Run, RunOptions
+from reconciler.engine.run import DEFAULTS, Run
 from reconciler.engine.workspace import Workspace
 from reconciler.model import live
 from reconciler.model.problem import Problem
 from reconciler.providers import read
+from reconciler.providers.session import SessionOptions
 from reconciler.reports import seed
 
 
@@ -51,7 +52,7 @@ def credentials() -> seed.Credentials:
     )
 
 
-def clone(workspace: Workspace, out: pathlib.Path, options: RunOptions = DEFAULTS) -> Cloned:
+def clone(workspace: Workspace, out: pathlib.Path, options: SessionOptions = DEFAULTS) -> Cloned:
     desired = workspace.desired
     with Run(workspace.config, options) as run:
         found = run.read(desired)

@@ -8,10 +8,11 @@ import pathlib
 
 from reconciler import schemas
 from reconciler.config.loader import Config
-from reconciler.engine.run import DEFAULTS, Run, RunOptions
+from reconciler.engine.run import DEFAULTS, Run
 from reconciler.errors import ReconcilerError
 from reconciler.model.problem import Problem
-from reconciler.providers import estate
+from reconciler.providers import estate, vendors
+from reconciler.providers.session import SessionOptions
 from reconciler.render import manifests
 from reconciler.reports import export
 
@@ -31,13 +32,13 @@ def export_estate(
     names: tuple[str, ...] = (),
     ids: tuple[int, ...] = (),
     csp: str | None = None,
-    options: RunOptions = DEFAULTS,
+    options: SessionOptions = DEFAULTS,
 ) -> Exported:
     """Write the manifests (and reconciler.yaml unless one exists) of every enterprise read;
     those that could not be read are named, and the others written all the same."""
     keep = export.keeper(set(names), set(ids))
     with Run(config, options) as run:
-        run.session.prepare("connecttoteams", *(["contextsms"] if csp else []))
+        run.session.prepare(vendors.CONNECTTOTEAMS, *([vendors.CONTEXTSMS] if csp else []))
         reseller, found, failed = run.perform(
             lambda: estate.connecttoteams_estate(run.session, keep)
         )

@@ -10,26 +10,29 @@ enterprise of the reseller's listing is read, and ContextSMS's CSP reads are ski
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from reconciler import errors
 from reconciler.config.loader import Config
-from reconciler.engine.run import DEFAULTS, Run, RunOptions
+from reconciler.engine.run import DEFAULTS, Run
 from reconciler.model import state
-from reconciler.providers import http, session
+from reconciler.providers import http, vendors
+from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.session import SessionOptions
 from reconciler.reports.diagnosis import Check, Diagnosis
 from reconciler.wire import connecttoteams, contextsms
 from reconciler.wire.endpoints import Endpoint, Shape
 
 # A probe must not wait out apply's deadline: two attempts, a few seconds.
-PROBE_RETRY = http.RetryPolicy(attempts=2, deadline=15.0, initial=0.5, maximum=2.0)
+PROBE_RETRY = RetryPolicy(attempts=2, deadline=15.0, initial=0.5, maximum=2.0)
 # Connectel has no read but the delivery report: asked for an id no message has.
 PROBE_REQUEST_ID = "RRECONCILERDOCTOR.00000000000000000"
 
 
 def diagnose(
-    config: Config, desired: state.State | None = None, options: RunOptions = DEFAULTS
+    config: Config, desired: state.State | None = None, options: SessionOptions = DEFAULTS
 ) -> Diagnosis:
     """Every check of every configured provider; a failure never stops the others."""
     desired = desired or state.State()
@@ -50,7 +53,7 @@ def diagnose(
     checks: list[Check] = []
     usable = []
     for api in apis:
-        name = session.API_NAMES[api]
+        name = vendors.BY_KEY[api].name
         unset = config.unset(api, options.env)
         for variable, where in unset:
             checks.append(
@@ -67,7 +70,7 @@ def diagnose(
             continue
         checks.append(Check(name, "environment", "pass", "every ${VAR} is set"))
         usable.append(api)
-    with Run(config, options, retry=PROBE_RETRY) as run:
+    with Run(config, dataclasses.replace(options, retry=PROBE_RETRY)) as run:
         for api in usable:
             probe = PROBES[api]
             checks += run.perform(lambda probe=probe: probe(run, desired))  # type: ignore[misc]
@@ -144,9 +147,11 @@ def _seen(shape: Shape, answer: Any) -> str:
     return f"{rows} {'item' if rows == 1 else 'items'} with the expected fields"
 
 
-async def _reach_and_login(checks: _Checks, run: Run, api: str) -> bool:
+async def _reach_and_login(checks: _Checks, run: Run, provider: vendors.Provider[Any]) -> bool:
     reached = await checks.step(
-        "reach", lambda: run.session.reach(api), "check the provider's url, DNS, proxy and CA"
+        "reach",
+        lambda: run.session.reach(provider),
+        "check the provider's url, DNS, proxy and CA",
     )
     if not reached:
         checks.skip("the rest", "its host cannot be reached")
@@ -157,7 +162,7 @@ async def _reach_and_login(checks: _Checks, run: Run, api: str) -> bool:
         return "credentials accepted, token issued"
 
     logged_in = await checks.step(
-        "authentication", login, f"check the credentials of providers.{api}"
+        "authentication", login, f"check the credentials of providers.{provider.key}"
     )
     if not logged_in:
         checks.skip("the rest", "authentication failed")
@@ -165,9 +170,9 @@ async def _reach_and_login(checks: _Checks, run: Run, api: str) -> bool:
 
 
 async def _connecttoteams(run: Run, desired: state.State) -> list[Check]:
-    client = run.session.connecttoteams
+    client = run.session.client(vendors.CONNECTTOTEAMS)
     checks = _Checks(client, "providers.connecttoteams", connecttoteams.SHAPES)
-    if not await _reach_and_login(checks, run, "connecttoteams"):
+    if not await _reach_and_login(checks, run, vendors.CONNECTTOTEAMS):
         return checks.items
     reseller = client.settings.resellerId
     found = await checks.read("authenticatedUser", ask=client.authenticated_user)
@@ -196,8 +201,9 @@ def _pick(rows: list[dict[str, Any]], desired: state.State) -> dict[str, Any] | 
 
 
 async def _contextsms(run: Run, desired: state.State) -> list[Check]:
-    checks = _Checks(run.session.contextsms, "providers.contextsms", contextsms.SHAPES)
-    if not await _reach_and_login(checks, run, "contextsms"):
+    client = run.session.client(vendors.CONTEXTSMS)
+    checks = _Checks(client, "providers.contextsms", contextsms.SHAPES)
+    if not await _reach_and_login(checks, run, vendors.CONTEXTSMS):
         return checks.items
     csps = sorted({e.contextsms.cspId for e in desired.enterprises.values() if e.contextsms})
     if not csps:
@@ -217,11 +223,11 @@ async def _contextsms(run: Run, desired: state.State) -> list[Check]:
 
 
 async def _connectel(run: Run, desired: state.State) -> list[Check]:
-    client = run.session.connectel
+    client = run.session.client(vendors.CONNECTEL)
     checks = _Checks(client, "providers.connectel", {})
     reached = await checks.step(
         "reach",
-        lambda: run.session.reach("connectel"),
+        lambda: run.session.reach(vendors.CONNECTEL),
         "check the provider's url, DNS, proxy and CA",
     )
     if not reached:

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import dataclasses
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -27,7 +27,9 @@ from reconciler.engine.workspace import Workspace
 from reconciler.model import live, state
 from reconciler.plan import planner
 from reconciler.plan.model import Plan
-from reconciler.providers import http, read, session
+from reconciler.providers import read, session
+from reconciler.providers.connecttoteams import client as connecttoteams
+from reconciler.providers.session import SessionOptions
 from reconciler.providers.telemetry import scoped
 from reconciler.reports.runsummary import RunSummary
 
@@ -36,18 +38,7 @@ OnEvent = executor.OnEvent
 REREAD = "re-read"  # the stage that re-reads what apply touched and plans it again
 
 
-@dataclasses.dataclass(frozen=True)
-class RunOptions:
-    """How a run reaches the vendors, besides reconciler.yaml: a transport (an httpx
-    transport: tests, proxies), the environment `${VAR}`s come from (default: the
-    process's), and the requests in flight per API (default: apply.parallelism)."""
-
-    transport: session.Transport | None = None
-    env: Mapping[str, str] | None = None
-    parallelism: int | None = None
-
-
-DEFAULTS = RunOptions()
+DEFAULTS = SessionOptions()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,14 +61,12 @@ class Run:
     def __init__(
         self,
         config: Config,
-        options: RunOptions | None = None,
+        options: SessionOptions | None = None,
         *,
         exclusive: bool = False,
-        retry: http.RetryPolicy | None = None,
     ) -> None:
         self.config = config
         self.options = options or DEFAULTS
-        self._retry = retry  # other than reconciler.yaml's
         self.parallelism = self.options.parallelism or config.settings.apply.parallelism
         self._exclusive = exclusive
         self._stack = contextlib.ExitStack()
@@ -96,14 +85,7 @@ class Run:
             if self._exclusive:
                 opening.enter_context(lock.exclusive(self.config.directory))
             self._runner = opening.enter_context(asyncio.Runner())
-            self._session = session.Session(
-                self.config,
-                parallelism=self.parallelism,
-                transport=self.options.transport,
-                sandbox_app=sandbox_app(self.config),
-                retry=self._retry,
-                env=self.options.env,
-            )
+            self._session = session.Session(self.config, self.options, sandbox_app(self.config))
             self._stack = opening.pop_all()
         return self
 
@@ -159,7 +141,7 @@ class Run:
 
     def _settings(self, workspace: Workspace, force: bool) -> planner.Settings:
         return planner.Settings(
-            endpoints=session.endpoints(self.config),
+            endpoints=connecttoteams.endpoints(self.config),
             force=force,
             manifest_digest=workspace.manifests.digest,
             paths=tuple(str(p) for p in workspace.paths) or (".",),

@@ -10,12 +10,14 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from reconciler.engine.run import Run, RunOptions
+from reconciler.engine.run import Run
 from reconciler.engine.workspace import Workspace
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.model.state import State
+from reconciler.providers import vendors
 from reconciler.providers.connectel import dlr
 from reconciler.providers.connectel.client import ConnectelClient
+from reconciler.providers.session import SessionOptions
 from reconciler.reports.delivery import Result, Target, targets
 from reconciler.reports.runsummary import RunSummary
 from reconciler.wire import connectel
@@ -121,13 +123,18 @@ class Delivery:
 
 
 def send(
-    workspace: Workspace, numbers: tuple[str, ...], options: TestMessage, run_options: RunOptions
+    workspace: Workspace,
+    numbers: tuple[str, ...],
+    options: TestMessage,
+    run_options: SessionOptions,
 ) -> Delivery:
     """Text the managed numbers of the workspace (or only `numbers`) and follow them."""
     check(options)
     chosen = choose(workspace.desired, numbers)
     with Run(workspace.config, run_options) as run:
-        found = run.perform(lambda: verify(run.session.connectel, chosen, options), "send")
+        found = run.perform(
+            lambda: verify(run.session.client(vendors.CONNECTEL), chosen, options), "send"
+        )
         summary = run.summary("verify")
     return Delivery(tuple(found), connectel.cost(options.message), summary)
 

@@ -1,12 +1,18 @@
-"""The object kinds of an enterprise, each with its identity key and its essence.
+"""The object kinds of an enterprise: their models, and one registry of what each kind
+is (`KINDS`): its name and plain words, its identity and essence (the compared fields,
+defaults filled), whether it can be pruned, where its changes sort, whether its change
+runs after upstream failures. Everything else asks the registry; the kinds' names are
+written here (and in the sandbox, which shares nothing with us).
 
-These classes are used verbatim in manifests (camelCase field names are the YAML keys)
-and in the live State the providers build, so a converged tenant compares equal.
+The models are used verbatim in manifests (camelCase field names are the YAML keys) and
+in the live State the providers build, so a converged tenant compares equal.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import dataclasses
+from collections.abc import Callable
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic.config import JsonDict
@@ -57,6 +63,11 @@ class SmsUser(Frozen):
     @property
     def identity(self) -> str:
         return self.userId
+
+    @property
+    def address(self) -> str:
+        """The address ConnecttoTeams keeps for the user: `email`, by default the userId."""
+        return self.email or self.userId
 
 
 class SmsGroup(Frozen):
@@ -185,3 +196,166 @@ class Policy(Frozen):
         description="Hold the enterprise's changes while ContextSMS says its contact has "
         "not paid. Default: false.",
     )
+
+
+# --- the registry ----------------------------------------------------------------------
+
+CONNECTTOTEAMS: Final = "connecttoteams"  # the enterprise on ConnecttoTeams, its services
+CONTEXTSMS: Final = "contextsms"  # the enterprise on ContextSMS
+SMS_USER: Final = "smsUser"
+SMS_GROUP: Final = "smsGroup"
+MAPPING: Final = "mapping"
+SYNC: Final = "sync"  # Teams' Unified App, synced after assignments change
+NUMBER: Final = "number"  # drift only: numbers held live by someone the manifests do not name
+CONFLICT: Final = "conflict"  # drift only: what stops a plan
+
+# What a plan's change is about: an object kind, an enterprise's section, or the sync.
+ChangeKind = Literal["connecttoteams", "contextsms", "smsUser", "smsGroup", "mapping", "sync"]
+Essence = Callable[[Any], dict[str, Any]]
+
+
+def user_essence(user: SmsUser) -> dict[str, Any]:
+    return {
+        "userId": user.userId,
+        "numbers": sorted(set(user.numbers)),
+        "email": user.address,
+        "userTag": user.userTag,
+        "userType": user.userType,
+        "useCallingPhoneNumber": user.useCallingPhoneNumber,
+    }
+
+
+def group_essence(group: SmsGroup) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "owner": group.owner,
+        "numbers": sorted(set(group.numbers)),
+        "members": sorted(set(group.members)),
+    }
+
+
+def mapping_essence(mapping: Mapping) -> dict[str, Any]:
+    return {
+        "phoneNumber": mapping.phoneNumber,
+        "messagingAppType": mapping.messagingAppType,
+        "messagingAppId": mapping.messagingAppId,
+        "name": mapping.name,
+    }
+
+
+def connecttoteams_essence(section: ConnecttoTeamsEnterprise) -> dict[str, Any]:
+    return {"enterpriseName": section.enterpriseName, "services": sorted(set(section.services))}
+
+
+def contextsms_essence(section: ContextSmsEnterprise) -> dict[str, Any]:
+    return {
+        "cspId": section.cspId,
+        "name": section.name,
+        "contact": section.contact,
+        "number": section.number,
+        "email": section.email,
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """What one kind of object is. `field` names the `state.Enterprise` field holding its
+    objects by identity (empty for an enterprise's sections and the sync); `essence`
+    gives the fields a plan compares, defaults filled; `attributes`, the fields a create
+    shows first, in order."""
+
+    name: str
+    label: str  # as people say it: "SMS user"
+    order: int  # where its changes sort among an enterprise's of the same phase
+    api: str = ""  # the vendor it lives on (reconciler.yaml's providers.<api>)
+    model: type[Frozen] | None = None
+    field: str = ""
+    essence: Essence | None = None
+    attributes: tuple[str, ...] = ()
+    prunable: bool = False  # deleted when no manifest names it and policy.prune is on
+    managed: bool = False  # counts toward policy.maxChangePercent
+    holder: str = ""  # the inventory's assignee type when it holds numbers (USER...)
+    after_failures: bool = False  # its change runs even when one it waits for failed
+
+    def defaults(self, essence: dict[str, Any]) -> dict[str, Any]:
+        """What each field of `essence` would be had the manifest not set it: the
+        model's defaults, through the kind's own essence (so an email defaults to the
+        userId). Fields without a default are left out."""
+        if self.model is None or self.essence is None:
+            return {}
+        out: dict[str, Any] = {}
+        for name, info in self.model.model_fields.items():
+            if info.is_required() or name not in essence:
+                continue
+            unset = {**essence, name: info.get_default(call_default_factory=True)}
+            out[name] = self.essence(self.model.model_construct(**unset))[name]
+        return out
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            CONTEXTSMS,
+            "ContextSMS enterprise",
+            0,
+            api="contextsms",
+            model=ContextSmsEnterprise,
+            essence=contextsms_essence,
+            attributes=("cspId", "contact", "number", "email"),
+        ),
+        Kind(
+            CONNECTTOTEAMS,
+            "ConnecttoTeams enterprise",
+            1,
+            api="connecttoteams",
+            model=ConnecttoTeamsEnterprise,
+            essence=connecttoteams_essence,
+            attributes=("services",),
+        ),
+        Kind(
+            SMS_USER,
+            "SMS user",
+            2,
+            api="connecttoteams",
+            model=SmsUser,
+            field="users",
+            essence=user_essence,
+            attributes=("numbers", "userTag", "email", "userType", "useCallingPhoneNumber"),
+            prunable=True,
+            managed=True,
+            holder="USER",
+        ),
+        Kind(
+            SMS_GROUP,
+            "SMS group",
+            3,
+            api="connecttoteams",
+            model=SmsGroup,
+            field="groups",
+            essence=group_essence,
+            attributes=("owner", "numbers", "members"),
+            prunable=True,
+            managed=True,
+            holder="SMS_GROUP",
+        ),
+        Kind(
+            MAPPING,
+            "mapping",
+            4,
+            api="contextsms",
+            model=Mapping,
+            field="mappings",
+            essence=mapping_essence,
+            attributes=("messagingAppType", "messagingAppId", "name"),
+            prunable=True,
+            managed=True,
+        ),
+        Kind(SYNC, "Teams app", 5, api="connecttoteams", after_failures=True),
+        Kind(NUMBER, "number", 6),
+        Kind(CONFLICT, "conflict", 7),
+    )
+}
+OBJECTS = tuple(k for k in KINDS.values() if k.field)  # users, groups, mappings
+SECTIONS = (KINDS[CONTEXTSMS], KINDS[CONNECTTOTEAMS])  # an enterprise on each vendor
+HOLDERS = {k.holder: k for k in KINDS.values() if k.holder}  # by inventory assignee type

@@ -6,6 +6,7 @@ uses these facts for ids, preconditions, conflicts and the Sync Unified App rule
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 from pydantic import Field
@@ -85,3 +86,40 @@ class Live(kinds.Frozen):
     enterprises: dict[str, LiveEnterprise] = Field(default_factory=dict)
     failed: dict[str, Problem] = Field(default_factory=dict)
     resellerId: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """What one vendor holds of one enterprise: the fields of its essence it fills (a
+    `state.Enterprise`'s: its section, users, groups, mappings) and the facts beside it
+    (a `LiveEnterprise`'s: ids, inventory, sync)."""
+
+    essence: dict[str, Any]
+    facts: dict[str, Any]
+
+
+@dataclasses.dataclass
+class VendorRead:
+    """One vendor's read of the enterprises in scope: by enterprise name, what it holds
+    (absent: not there yet) or why it could not be read; and facts of the whole read
+    (`Live`'s fields, such as the reseller new enterprises go under)."""
+
+    found: dict[str, Part] = dataclasses.field(default_factory=dict)
+    failed: dict[str, Problem] = dataclasses.field(default_factory=dict)
+    facts: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+NOT_IN_INVENTORY = "not in the inventory"
+
+
+def sms_unusable(item: InventoryNumber | None) -> str | None:
+    """Why a number cannot be given to an SMS user or group of the enterprise whose
+    inventory `item` comes from (None: not in it), or None when it can: the one
+    precondition rule, for plans and for `numbers missing`."""
+    if item is None:
+        return NOT_IN_INVENTORY
+    if not item.sms:
+        return "no SMS capability"
+    if not item.carrierProfile:
+        return "no SMS carrier profile"
+    return None

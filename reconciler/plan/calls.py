@@ -6,7 +6,7 @@ body wire/ builds. Every function returns a `Call`; ids not known before apply a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from reconciler.model import kinds
 from reconciler.plan import phases
@@ -32,10 +32,10 @@ class Compiler:
         self.reseller_id = reseller_id
 
     def _c2t(self, operation: str, phase: int, body: Any = None, **params: Any) -> Call:
-        return _call("connecttoteams", self.endpoints[operation], operation, phase, body, params)
+        return _call(c2t.API, self.endpoints[operation], operation, phase, body, params)
 
     def _csms(self, operation: str, phase: int, body: Any = None, **params: Any) -> Call:
-        return _call("contextsms", csms.ENDPOINTS[operation], operation, phase, body, params)
+        return _call(csms.API, csms.ENDPOINTS[operation], operation, phase, body, params)
 
     # --- enterprises ---------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class Compiler:
 
 
 def _call(
-    api: Literal["connecttoteams", "contextsms"],
+    api: str,
     endpoint: Endpoint,
     operation: str,
     phase: int,

@@ -7,18 +7,18 @@ import dataclasses
 import json
 from typing import Any
 
+from reconciler.model import kinds, state
 from reconciler.model import live as livemodel
-from reconciler.model import state
 from reconciler.model.problem import Problem, ProblemKind
 from reconciler.plan.calls import Compiler
-from reconciler.plan.model import Action, Call, Change, FieldChange, Kind, Unmanaged
+from reconciler.plan.model import Action, Call, Change, FieldChange, Unmanaged
 
 
 @dataclasses.dataclass
 class Draft:
     """A change under construction."""
 
-    kind: Kind
+    kind: kinds.ChangeKind
     key: str
     action: Action
     before: dict[str, Any] | None
@@ -31,6 +31,7 @@ class Draft:
 
     def freeze(self, enterprise: str, change_id: str) -> Change:
         return Change(
+            runsAfterFailures=kinds.KINDS[self.kind].after_failures,
             id=change_id,
             enterprise=enterprise,
             kind=self.kind,
@@ -100,6 +101,9 @@ class Context:
     @property
     def inventory(self) -> dict[str, livemodel.InventoryNumber]:
         return self.c2t.inventory if self.c2t else {}
+
+    def add(self, draft: Draft) -> None:
+        self.drafts.append(draft)
 
     def change_id(self, kind: str, key: str) -> str:
         return f"{self.name}/{kind}/{key}"

@@ -13,11 +13,10 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from reconciler.model.kinds import Frozen
+from reconciler.model.kinds import ChangeKind, Frozen
 from reconciler.model.problem import Problem
 
 Action = Literal["create", "update", "delete", "sync"]
-Kind = Literal["connecttoteams", "contextsms", "smsUser", "smsGroup", "mapping", "sync"]
 FORMAT_VERSION = 1
 
 
@@ -32,7 +31,7 @@ def is_ref(value: Any) -> bool:
 class Call(Frozen):
     """One API request of a change. `phase` orders calls across the whole enterprise."""
 
-    api: Literal["connecttoteams", "contextsms"]
+    api: str  # the vendor: reconciler.yaml's providers.<api>
     operation: str
     method: str
     path: str  # template; placeholders are filled from pathParams
@@ -57,12 +56,14 @@ class Change(Frozen):
 
     before: the live object (None for create); after: the desired object (None for
     delete). For `sync`, before/after are {"appSynced": bool}. `fields` lists only the
-    top-level fields that differ; `reason` is for display only.
+    top-level fields that differ; `reason` is for display only. `runsAfterFailures`: the
+    change runs even when one it depends on failed (Sync Unified App does: whatever did
+    change must reach Teams); the planner sets it from the kind's registry entry.
     """
 
     id: str
     enterprise: str
-    kind: Kind
+    kind: ChangeKind
     key: str
     action: Action
     before: dict[str, Any] | None = None
@@ -71,6 +72,7 @@ class Change(Frozen):
     reason: str = ""
     calls: tuple[Call, ...] = ()
     dependsOn: tuple[str, ...] = ()
+    runsAfterFailures: bool = False
 
     @property
     def phase(self) -> int:

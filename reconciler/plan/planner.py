@@ -1,7 +1,9 @@
 """plan: desired State + live facts -> Plan. Pure: no I/O, no clock, no httpx.
 
-Per enterprise: sections, users, groups, mappings, then number moves (dependencies),
-conflicts and preconditions, Sync Unified App, and the safety rails. A problem stops
+Per enterprise: its sections on each vendor, then one identity diff per kind of object
+(users, groups, mappings: plan/diff.py) whose verdicts each kind turns into changes and
+calls, then number moves (dependencies), conflicts and preconditions, Sync Unified App,
+and the safety rails. A problem stops
 only its own enterprise: it is carried on that enterprise's plan, its changes left out,
 its changes kept for review but never applied, and every other enterprise
 is planned as usual. So is an enterprise whose read failed.
@@ -10,18 +12,24 @@ is planned as usual. So is an enterprise whose read failed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from reconciler.model import live, state
+from reconciler.model import kinds, live, state
 from reconciler.model.problem import Problem
-from reconciler.plan import holders, mappings, planfile, safety, sections
+from reconciler.plan import diff, enterprises, groups, mappings, numbers, planfile, safety, users
 from reconciler.plan.calls import Compiler
+from reconciler.plan.diff import Diffed
 from reconciler.plan.draft import Context, Draft
 from reconciler.plan.model import EnterprisePlan, Plan, Summary, ref
 from reconciler.wire.endpoints import Endpoint
 
-MISSING_HINT = "run `reconciler numbers missing` to write the portal's bulk-upload CSV"
+# How each kind of object's verdicts become changes.
+PLANNERS: dict[str, Callable[[Context, Diffed], None]] = {
+    kinds.SMS_USER: users.plan,
+    kinds.SMS_GROUP: groups.plan,
+    kinds.MAPPING: mappings.plan,
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,18 +50,22 @@ def plan(desired: state.State, found: live.Live, settings: Settings) -> Plan:
         if name not in found.failed
     ]
     for ctx in contexts:
-        sections.plan_contextsms(ctx)
-        sections.plan_connecttoteams(ctx)
-        holders.plan_users(ctx)
-        holders.plan_groups(ctx)
-        mappings.plan_mappings(ctx)
-        _numbers(ctx)
+        enterprises.plan_contextsms(ctx)
+        enterprises.plan_connecttoteams(ctx)
+        for kind in kinds.OBJECTS:
+            wanted = getattr(ctx.desired, kind.field)
+            have = getattr(ctx.live_state, kind.field)
+            renames = ctx.desired.renames if kind.name == kinds.SMS_GROUP else None
+            prune = ctx.desired.policy.prune
+            for diffed in diff.diff(kind, wanted, have, prune=prune, renames=renames):
+                PLANNERS[kind.name](ctx, diffed)
+        numbers.plan(ctx)
     _cross_enterprise_mappings(contexts)
     plans = {
         name: EnterprisePlan(name=name, ids={}, problems=(p,)) for name, p in found.failed.items()
     }
     for ctx in contexts:
-        sections.plan_sync(ctx)
+        enterprises.plan_sync(ctx)
         _order(ctx)
         safety.check(ctx, settings.force)
         plans[ctx.name] = _freeze(ctx)
@@ -127,78 +139,24 @@ def _context(
     return Context(desired=enterprise, live=found, compiler=compiler)
 
 
-def _numbers(ctx: Context) -> None:
-    """Moves become dependencies; unreleased holders are conflicts; the inventory is checked."""
-    releasers = {n: ctx.change_id(d.kind, d.key) for d in ctx.drafts for n in d.releases}
-    for draft in ctx.drafts:
-        holder_name = f"SMS {'user' if draft.kind == 'smsUser' else 'group'} '{draft.key}'"
-        for number in sorted(draft.acquires):
-            item = ctx.inventory.get(number)
-            if item is None:
-                where = (
-                    f"ConnecttoTeams enterprise {ctx.c2t.enterpriseId}"
-                    if ctx.c2t
-                    else "the ConnecttoTeams enterprise (it does not exist yet: its inventory "
-                    "is empty)"
-                )
-                ctx.problem(
-                    "precondition",
-                    f"{number} ({holder_name}) is not in the inventory of {where}: the reseller "
-                    f"must add it; {MISSING_HINT}",
-                )
-                continue
-            if not item.sms:
-                ctx.problem(
-                    "precondition",
-                    f"{number} ({holder_name}) has no SMS capability: ask the service provider "
-                    "to enable SMS on it",
-                )
-            elif not item.carrierProfile:
-                ctx.problem(
-                    "precondition",
-                    f"{number} ({holder_name}) has no SMS carrier profile: the reseller must "
-                    "assign one on the Phone Numbers page",
-                )
-            if number in releasers:
-                draft.depends.add(releasers[number])
-            elif item.holder is not None and not _held_by_itself(item.holder, draft):
-                ctx.problem(
-                    "conflict",
-                    f"conflict: {number} is wanted by {holder_name} but held by "
-                    f"{item.holder.describe()}, which no manifest manages: add it to the "
-                    "manifest, release the number, or set policy.prune: true",
-                )
-    for draft in ctx.drafts:
-        if draft.kind not in ("connecttoteams", "contextsms", "sync"):
-            section = "contextsms" if draft.kind == "mapping" else "connecttoteams"
-            draft.depends |= {c for c in ctx.section_changes if f"/{section}/" in c}
-
-
-def _held_by_itself(holder: live.Holder, draft: Draft) -> bool:
-    """The number's holder is the very user or group that wants it (the listing of users
-    or groups, read a moment apart from the inventory, did not show it yet): assigning it
-    again is harmless, never a conflict."""
-    if holder.type == "USER":
-        return draft.kind == "smsUser" and holder.id == draft.key
-    return holder.type == "SMS_GROUP" and draft.kind == "smsGroup" and holder.name == draft.key
-
-
 def _order(ctx: Context) -> None:
     """Make explicit what apply must respect besides number moves and sections: a group
     waits for the users it takes in (as members or owner) to be enabled, and for the
     pruning of users it lets go; Sync Unified App waits for every other change."""
-    users = {d.key: d for d in ctx.drafts if d.kind == "smsUser"}
+    users = {d.key: d for d in ctx.drafts if d.kind == kinds.SMS_USER}
     for draft in ctx.drafts:
-        if draft.kind == "smsGroup":
+        if draft.kind == kinds.SMS_GROUP:
             before = set((draft.before or {}).get("members", []))
             after = set((draft.after or {}).get("members", []))
             owner = (draft.after or {}).get("owner")
             joining = {u for u in (after - before) | {owner} if u in users}
             leaving = {u for u in before - after if u in users and users[u].action == "delete"}
             joining = {u for u in joining if users[u].action != "delete"}
-            draft.depends |= {ctx.change_id("smsUser", u) for u in joining | leaving}
-        elif draft.kind == "sync":
-            draft.depends |= {ctx.change_id(d.kind, d.key) for d in ctx.drafts if d.kind != "sync"}
+            draft.depends |= {ctx.change_id(kinds.SMS_USER, u) for u in joining | leaving}
+        elif draft.kind == kinds.SYNC:
+            draft.depends |= {
+                ctx.change_id(d.kind, d.key) for d in ctx.drafts if d.kind != kinds.SYNC
+            }
 
 
 def _cross_enterprise_mappings(contexts: list[Context]) -> None:
@@ -209,14 +167,14 @@ def _cross_enterprise_mappings(contexts: list[Context]) -> None:
             owners[phone] = ctx
     for ctx in contexts:
         for draft in ctx.drafts:
-            if draft.kind != "mapping" or draft.action != "create":
+            if draft.kind != kinds.MAPPING or draft.action != "create":
                 continue
             other = owners.get(draft.key)
             if other is None or other is ctx:
                 continue
-            deleting = [d for d in other.drafts if d.kind == "mapping" and d.key == draft.key]
+            deleting = [d for d in other.drafts if d.kind == kinds.MAPPING and d.key == draft.key]
             if deleting:
-                draft.depends.add(other.change_id("mapping", draft.key))
+                draft.depends.add(other.change_id(kinds.MAPPING, draft.key))
             else:
                 ctx.problem(
                     "conflict",
@@ -226,23 +184,15 @@ def _cross_enterprise_mappings(contexts: list[Context]) -> None:
 
 
 def _freeze(ctx: Context) -> EnterprisePlan:
-    order = {
-        "contextsms": 0,
-        "connecttoteams": 1,
-        "smsUser": 2,
-        "smsGroup": 3,
-        "mapping": 4,
-        "sync": 5,
-    }
-    drafts = sorted(ctx.drafts, key=lambda d: (_phase(d), order[d.kind], d.key))
+    drafts = sorted(ctx.drafts, key=lambda d: (_phase(d), kinds.KINDS[d.kind].order, d.key))
     changes = tuple(d.freeze(ctx.name, ctx.change_id(d.kind, d.key)) for d in drafts)
     c2t = ctx.c2t
     csms = ctx.live.contextsms if ctx.live else None
     ids: dict[str, Any] = {}  # the platforms the manifest names: the id, or None (new)
     if ctx.desired.connecttoteams is not None:
-        ids["connecttoteams"] = c2t.enterpriseId if c2t else None
+        ids[kinds.CONNECTTOTEAMS] = c2t.enterpriseId if c2t else None
     if ctx.desired.contextsms is not None:
-        ids["contextsms"] = csms.enterpriseId if csms else None
+        ids[kinds.CONTEXTSMS] = csms.enterpriseId if csms else None
     return EnterprisePlan(
         name=ctx.name,
         ids=ids,

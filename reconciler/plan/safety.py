@@ -3,12 +3,12 @@ enterprises whose contact ContextSMS says has not paid."""
 
 from __future__ import annotations
 
+from reconciler.model import kinds
 from reconciler.model.kinds import Policy
 from reconciler.model.live import Payment
 from reconciler.plan.draft import Context
 
 MIN_OBJECTS = 10
-MANAGED_KINDS = ("smsUser", "smsGroup", "mapping")
 
 
 def check(ctx: Context, force: bool) -> None:
@@ -17,12 +17,11 @@ def check(ctx: Context, force: bool) -> None:
 
 def _threshold(ctx: Context, force: bool) -> None:
     live = ctx.live_state
-    managed = (
-        len(set(live.users) & set(ctx.desired.users))
-        + len(set(live.groups) & set(ctx.desired.groups))
-        + len(set(live.mappings) & set(ctx.desired.mappings))
+    counted = [k for k in kinds.OBJECTS if k.managed]
+    managed = sum(
+        len(set(getattr(live, k.field)) & set(getattr(ctx.desired, k.field))) for k in counted
     )
-    drafts = [d for d in ctx.drafts if d.kind in MANAGED_KINDS]
+    drafts = [d for d in ctx.drafts if kinds.KINDS[d.kind].managed]
     updates = sum(1 for d in drafts if d.action == "update")
     deletes = sum(1 for d in drafts if d.action == "delete")
     managed += deletes  # pruned objects were managed too

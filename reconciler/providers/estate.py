@@ -8,6 +8,7 @@ from typing import Any
 
 from reconciler.model import kinds
 from reconciler.model.problem import Problem
+from reconciler.providers import vendors
 from reconciler.providers.connecttoteams import reader as c2t_reader
 from reconciler.providers.contextsms import reader as csms_reader
 from reconciler.providers.isolation import isolated
@@ -22,7 +23,7 @@ async def connecttoteams_estate(
 ) -> tuple[int, list[connecttoteams.Found], list[Problem]]:
     """The reseller id and every enterprise of the reseller for which `keep(row)` holds;
     an enterprise whose read fails is left out and named in the problems."""
-    client = session.connecttoteams
+    client = session.client(vendors.CONNECTTOTEAMS)
     reseller = await client.reseller_id()
     listing = await client.op("listEnterprises", resellerId=reseller)
     rows = [r for r in connecttoteams.enterprise_rows(listing) if keep is None or keep(r)]
@@ -38,7 +39,7 @@ async def connecttoteams_estate(
 
 async def contextsms_estate(session: Session, csp: str) -> list[CsmsFound]:
     """Every live enterprise of the CSP with its mappings (two reads)."""
-    client = session.contextsms
+    client = session.client(vendors.CONTEXTSMS)
     rows, items = await asyncio.gather(
         csms_reader.enterprises(client, csp), client.op("cspMappings", cspId=csp)
     )

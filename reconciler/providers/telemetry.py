@@ -23,8 +23,24 @@ import time
 from collections.abc import Callable, Iterator
 
 from reconciler.model.record import Call, Retry, Tally
+from reconciler.wire.endpoints import Request
 
 log = logging.getLogger("reconciler.api")
+
+
+@dataclasses.dataclass(frozen=True)
+class Attempt:
+    """One try of a request: its number, the path sent (no query string), when it was
+    sent, how long it queued behind the API's limits and waited for its answer, and the
+    status (None when no answer came, and `error` says why)."""
+
+    number: int
+    url: str
+    sent: float
+    queued_ms: float
+    latency_ms: float
+    status: int | None = None
+    error: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,50 +85,38 @@ class Telemetry:
     def now(self) -> float:
         return self._clock()
 
-    def record(
-        self,
-        api: str,
-        operation: str,
-        method: str,
-        path: str,
-        url: str,
-        *,
-        status: int | None,
-        attempt: int,
-        sent: float,
-        queued_ms: float,
-        latency_ms: float,
-        error: str = "",
-    ) -> None:
+    def record(self, api: str, request: Request, attempt: Attempt) -> None:
+        """One attempt at `request` to `api`, answered or not: kept, and logged at DEBUG."""
         scope = SCOPE.get()
         call = Call(
-            sent,
+            attempt.sent,
             api,
-            operation,
-            method,
-            path,
-            url,
-            status,
-            attempt,
-            queued_ms,
-            latency_ms,
+            request.operation,
+            request.method,
+            request.template or request.path,
+            attempt.url,
+            attempt.status,
+            attempt.number,
+            attempt.queued_ms,
+            attempt.latency_ms,
             scope.enterprise,
             scope.change,
             scope.stage,
-            error,
+            attempt.error,
         )
         self.calls.append(call)
         if log.isEnabledFor(logging.DEBUG):
-            answer = str(status) if status is not None else (error or "no answer")
+            status = attempt.status
+            answer = str(status) if status is not None else (attempt.error or "no answer")
             log.debug(
                 "%s %s %s %s -> %s in %.0f ms (attempt %d)",
                 api,
-                operation,
-                method,
-                path,
+                call.operation,
+                call.method,
+                call.path,
                 answer,
-                latency_ms,
-                attempt,
+                call.latency_ms,
+                call.attempt,
                 extra={"fields": call.fields()},
             )
 

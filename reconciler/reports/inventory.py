@@ -119,15 +119,9 @@ def missing(found: live.Live, desired: state.State) -> list[Missing]:
         inventory = facts.connecttoteams.inventory if facts and facts.connecttoteams else {}
         for number, holder in sorted(wanted(enterprise).items()):
             item = inventory.get(number)
-            if item is None:
-                reason = "not in the inventory"
-            elif not item.sms:
-                reason = "no SMS capability"
-            elif not item.carrierProfile:
-                reason = "no SMS carrier profile"
-            else:
-                continue
-            out.append(Missing(name, number, holder, reason, item))
+            reason = live.sms_unusable(item)
+            if reason is not None:
+                out.append(Missing(name, number, holder, reason, item))
     return out
 
 

@@ -224,6 +224,10 @@ class Found:
     users: dict[str, kinds.SmsUser]
     groups: dict[str, kinds.SmsGroup]
 
+    def part(self) -> live.Part:
+        essence = {API: self.section, "users": self.users, "groups": self.groups}
+        return live.Part(essence, {API: self.facts})
+
 
 def enterprise(row: Mapping[str, Any], answers: Mapping[str, Any]) -> Found:
     """One enterprise of the reseller's listing from the answers of ENTERPRISE_READS."""

@@ -211,6 +211,12 @@ class Found:
     section: kinds.ContextSmsEnterprise | None
     mappings: dict[str, kinds.Mapping]
 
+    def part(self) -> live.Part | None:
+        """Its part of the live state; None when it is not there yet."""
+        if self.facts is None:
+            return None
+        return live.Part({API: self.section, "mappings": self.mappings}, {API: self.facts})
+
 
 def enterprise(
     csp: str, row: dict[str, Any] | None, items: Any, twins: tuple[str, ...] = ()

@@ -1,8 +1,14 @@
-"""An endpoint of a vendor API and the overrides of assumed paths from reconciler.yaml.
+"""An endpoint of a vendor API, the overrides of assumed paths from reconciler.yaml, and
+one request to it as a value.
 
 Assumed paths (the vendor's public docs do not show them) can be overridden as
 `"/new/path/{enterpriseId}"` or `"POST /new/path/{enterpriseId}"`, so a deployment with
 the vendor's full reference corrects them without code changes.
+
+A `Request` is built once from an endpoint and its parameters, then passed down whole
+through the client (retries, look-ups, re-authentication, telemetry): httpx's `Request`
+passed down, for our stack. Paths are formatted there and nowhere else: the template's
+`{placeholders}` are filled from the values given, the other values go in the query.
 """
 
 from __future__ import annotations
@@ -24,11 +30,17 @@ class Endpoint:
     path: str
     documented: bool
 
-    def format(self, **values: Any) -> str:
-        return self.path.format(**values)
-
     def placeholders(self) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(self.path) if name}
+        return placeholders(self.path)
+
+    def request(self, operation: str, values: Mapping[str, Any], **more: Any) -> Request:
+        """A request to this endpoint: see `Request.to`."""
+        return Request.to(operation, self.method, self.path, values, **more)
+
+
+def placeholders(template: str) -> set[str]:
+    """The `{names}` of a path template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 _OVERRIDE = re.compile(r"^(?:(GET|POST|PUT|DELETE|PATCH)\s+)?(/\S*)$")
@@ -84,6 +96,48 @@ class Answer:
             return f"expected a JSON object, got {_kind(value)}"
         missing = [k for k in self.needs if value.get(k) is None]
         return f"no {', '.join(missing)} in it" if missing else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """`operation` of the endpoint map, sent as `method path` (formatted; `template` as
+    the map writes it, with `params` the values its placeholders took), with the
+    `query`, at most one body (`json`, `form` or `text`), extra `headers`, the client's
+    auth unless `authenticate` is off, to `base_url` when not the client's own, and
+    `expect`ing a 2xx answer of that shape (a create's ids: see wire.endpoints.Answer)."""
+
+    operation: str
+    method: str
+    path: str
+    template: str = ""
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    query: Mapping[str, Any] | None = None
+    json: Any = None
+    form: Mapping[str, str] | None = None
+    text: str | None = None
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    authenticate: bool = True
+    base_url: str | None = None
+    expect: Answer | None = None
+
+    @classmethod
+    def to(
+        cls, operation: str, method: str, template: str, values: Mapping[str, Any], **more: Any
+    ) -> Request:
+        """The request of `operation` at `METHOD template`: placeholders filled from
+        `values`, the other values in the query; `more` sets the remaining fields."""
+        named = placeholders(template)
+        params = {k: v for k, v in values.items() if k in named}
+        query = {k: v for k, v in values.items() if k not in named} or None
+        return cls(
+            operation,
+            method,
+            template.format(**params),
+            template,
+            params,
+            query,
+            **more,
+        )
 
 
 @dataclasses.dataclass(frozen=True)

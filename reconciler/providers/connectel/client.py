@@ -5,13 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler import errors
+from reconciler.config.loader import PROVIDERS, is_loopback
 from reconciler.config.model import ConnectelProvider
 from reconciler.providers import http
 from reconciler.wire import connectel as wire
+from reconciler.wire.endpoints import Request
+
+
+def connect(link: http.Link) -> ConnectelClient:
+    settings: ConnectelProvider = link.settings
+    return ConnectelClient(settings, link.url(settings.url), link.wiring, _admin(link))
+
+
+def _admin(link: http.Link) -> str | None:
+    """The sandbox's admin origin when the gateway is the sandbox (for the inbox check):
+    the in-process one, or one served on loopback."""
+    url = link.settings.url
+    if url == "sandbox":
+        return link.origin
+    if is_loopback(url) and url.rstrip("/").endswith(link.path):
+        return str(url.rstrip("/")[: -len(link.path)])
+    return None
 
 
 class ConnectelClient(http.VendorClient):
-    api = "Connectel"
+    api = PROVIDERS["connectel"]
     answers = wire.ANSWERS
     settings: ConnectelProvider
 
@@ -33,12 +51,12 @@ class ConnectelClient(http.VendorClient):
         """One bulk request; `recipients` maps a key to digits without '+'. Never retried:
         a lost answer must not send the messages twice."""
         body = wire.send_body(self._key, sender, recipients, message)
-        answer = await self.request("send", "POST", self.base_url + "/send/", json_body=body)
+        answer = await self.once(Request.to("send", "POST", "/send/", {}, json=body))
         return wire.without_href(answer)
 
     async def delivery(self, request_id: str) -> Any:
-        params = {"authorization": self._key, "requestid": request_id}
-        return await self.call("delivery", "GET", "/delivery/", params=params)
+        query = {"authorization": self._key, "requestid": request_id}
+        return await self.call(Request.to("delivery", "GET", "/delivery/", query))
 
     @property
     def is_sandbox(self) -> bool:
@@ -47,5 +65,8 @@ class ConnectelClient(http.VendorClient):
     async def inbox(self, e164: str) -> list[dict[str, Any]]:
         """What the sandbox delivered to `e164` (sandbox only)."""
         assert self._sandbox is not None
-        answer = await self.call("inbox", "GET", f"/_sandbox/inbox/{e164}", base_url=self._sandbox)
+        inbox = "/_sandbox/inbox/{number}"
+        answer = await self.call(
+            Request.to("inbox", "GET", inbox, {"number": e164}, base_url=self._sandbox)
+        )
         return list(answer or [])

@@ -14,16 +14,31 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from reconciler import errors
+from reconciler.config.loader import PROVIDERS, Config
 from reconciler.config.model import ConnecttoTeamsProvider
 from reconciler.providers import http
 from reconciler.wire import connecttoteams as wire
-from reconciler.wire.endpoints import Endpoint, Lookup, Twins
+from reconciler.wire.endpoints import Endpoint, Lookup, Request, Twins
 
 REFRESH_MARGIN = 60.0  # seconds before expiry when a token is renewed
 
 
+def endpoints(config: Config) -> dict[str, Endpoint]:
+    """The endpoint map with reconciler.yaml's overrides (what plans compile to)."""
+    section = config.settings.providers.connecttoteams
+    where = str(config.path) if config.path else "reconciler.yaml"
+    return wire.endpoints(section.endpoints if section else {}, where)
+
+
+def connect(link: http.Link) -> ConnecttoTeamsClient:
+    settings: ConnecttoTeamsProvider = link.settings
+    return ConnecttoTeamsClient(
+        settings, endpoints(link.config), link.url(settings.url), link.wiring
+    )
+
+
 class ConnecttoTeamsClient(http.VendorClient):
-    api = "ConnecttoTeams"
+    api = PROVIDERS["connecttoteams"]
     answers = wire.ANSWERS
     settings: ConnecttoTeamsProvider
 
@@ -45,11 +60,11 @@ class ConnecttoTeamsClient(http.VendorClient):
         self._reseller: int | None = None
         self.logins = 0
 
-    def lookup(self, operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
-        return wire.lookup(operation, path_params, body)
+    def lookup(self, request: Request) -> Lookup | None:
+        return wire.lookup(request.operation, dict(request.params), request.json)
 
-    def twins(self, operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
-        return wire.twins(operation, path_params, body)
+    def twins(self, request: Request) -> Twins | None:
+        return wire.twins(request.operation, dict(request.params), request.json)
 
     def _fresh(self) -> bool:
         return self._token is not None and self._clock() < self._expires - REFRESH_MARGIN
@@ -79,17 +94,12 @@ class ConnecttoTeamsClient(http.VendorClient):
         basic = base64.b64encode(f"{s.clientId}:{s.clientSecret}".encode()).decode()
         refresh_token = self._refresh if refresh else None
         form = wire.token_form(s.username or "", s.password or "", refresh_token)
-        endpoint = self.endpoints["token"]
+        request = self.request(
+            "token", form=form, authenticate=False, headers={"Authorization": f"Basic {basic}"}
+        )
         self.logins += 1
         try:
-            answer = await self.call(
-                "token",
-                endpoint.method,
-                endpoint.path,
-                data=form,
-                authenticate=False,
-                headers={"Authorization": f"Basic {basic}"},
-            )
+            answer = await self.call(request)
         except errors.Unauthorized:
             if refresh_token:  # an expired refresh token: start over with the password
                 self._refresh = None
@@ -113,7 +123,4 @@ class ConnecttoTeamsClient(http.VendorClient):
 
     async def authenticated_user(self) -> Any:
         """getAuthenticatedUser's answer (the body is the username as raw text)."""
-        endpoint = self.endpoints["authenticatedUser"]
-        return await self.call(
-            "authenticatedUser", endpoint.method, endpoint.path, content=self.settings.username
-        )
+        return await self.call(self.request("authenticatedUser", text=self.settings.username))

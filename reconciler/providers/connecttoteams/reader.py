@@ -9,33 +9,23 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler import errors
-from reconciler.model import kinds, state
+from reconciler.model import kinds, live, state
 from reconciler.model.problem import Problem
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
 from reconciler.providers.isolation import all_of, isolated, problem
 from reconciler.wire import connecttoteams as wire
 
 
-class Read:
-    """Per enterprise name: what was found (None: not there yet), or why it failed."""
-
-    def __init__(self) -> None:
-        self.found: dict[str, wire.Found | None] = {}
-        self.failed: dict[str, Problem] = {}
-        self.reseller_id: int | None = None
-
-
-async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise]) -> Read:
-    """Live ConnecttoTeams state for each enterprise with a connecttoteams section."""
-    result = Read()
+async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise]) -> live.VendorRead:
+    """Live ConnecttoTeams state for each enterprise with a connecttoteams section, and
+    the reseller new enterprises go under."""
+    result = live.VendorRead()
     wanted = [e for e in wanted if e.connecttoteams is not None]
     if not wanted:
         return result
     try:
-        result.reseller_id = await client.reseller_id()
-        rows = wire.enterprise_rows(
-            await client.op("listEnterprises", resellerId=result.reseller_id)
-        )
+        reseller = result.facts["resellerId"] = await client.reseller_id()
+        rows = wire.enterprise_rows(await client.op("listEnterprises", resellerId=reseller))
     except errors.ApiError as exc:
         result.failed = {e.name: problem(e.name, exc) for e in wanted}
         return result
@@ -49,8 +39,8 @@ async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise])
     for enterprise, outcome in zip(wanted, outcomes, strict=True):
         if isinstance(outcome, Problem):
             result.failed[enterprise.name] = outcome
-        else:
-            result.found[enterprise.name] = outcome
+        elif outcome is not None:
+            result.found[enterprise.name] = outcome.part()
     return result
 
 

@@ -9,17 +9,24 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from reconciler import errors
+from reconciler.config.loader import PROVIDERS
 from reconciler.config.model import ContextSmsProvider
 from reconciler.providers import http
 from reconciler.wire import contextsms as wire
-from reconciler.wire.endpoints import Lookup, Twins
+from reconciler.wire.endpoints import Lookup, Request, Twins
 
 REFRESH_MARGIN = 60.0
 UNREADABLE_EXPIRY = 300.0  # seconds a token is trusted when its expiry cannot be read
 
 
+def connect(link: http.Link) -> ContextSmsClient:
+    settings: ContextSmsProvider = link.settings
+    auth = link.url(settings.authUrl) if settings.authUrl else None
+    return ContextSmsClient(settings, link.url(settings.url), link.wiring, auth)
+
+
 class ContextSmsClient(http.VendorClient):
-    api = "ContextSMS"
+    api = PROVIDERS["contextsms"]
     answers = wire.ANSWERS
     settings: ContextSmsProvider
     endpoints = wire.ENDPOINTS
@@ -40,11 +47,11 @@ class ContextSmsClient(http.VendorClient):
         self._expires = 0.0
         self.logins = 0
 
-    def lookup(self, operation: str, path_params: dict[str, Any], body: Any) -> Lookup | None:
-        return wire.lookup(operation, path_params, body)
+    def lookup(self, request: Request) -> Lookup | None:
+        return wire.lookup(request.operation, dict(request.params), request.json)
 
-    def twins(self, operation: str, path_params: dict[str, Any], body: Any) -> Twins | None:
-        return wire.twins(operation, path_params, body)
+    def twins(self, request: Request) -> Twins | None:
+        return wire.twins(request.operation, dict(request.params), request.json)
 
     def empty_when_not_found(self, operation: str) -> bool:
         return operation in wire.EMPTY_WHEN_NOT_FOUND
@@ -67,15 +74,8 @@ class ContextSmsClient(http.VendorClient):
                 await self._renew()
 
     async def _auth(self, operation: str, body: Any) -> Any:
-        endpoint = self.endpoints[operation]
-        return await self.call(
-            operation,
-            endpoint.method,
-            endpoint.path,
-            json_body=body,
-            authenticate=False,
-            base_url=self.auth_url,
-        )
+        request = self.request(operation, json=body, authenticate=False, base_url=self.auth_url)
+        return await self.call(request)
 
     async def _renew(self) -> None:
         if self._refresh is None:

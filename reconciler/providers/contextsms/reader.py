@@ -19,14 +19,9 @@ from reconciler.wire import contextsms as wire
 Listing = tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]
 
 
-class Read:
-    def __init__(self) -> None:
-        self.found: dict[str, wire.Found] = {}
-        self.failed: dict[str, Problem] = {}
-
-
-async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> Read:
-    result = Read()
+async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> live.VendorRead:
+    """Live ContextSMS state for each enterprise with a contextsms section."""
+    result = live.VendorRead()
     wanted = [e for e in wanted if e.contextsms is not None]
     csps = sorted({e.contextsms.cspId for e in wanted if e.contextsms})
     listings = await asyncio.gather(*(_csp(client, csp) for csp in csps))
@@ -37,8 +32,8 @@ async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> 
         outcome = await isolated(enterprise.name, _one(section, by_csp[section.cspId]))
         if isinstance(outcome, Problem):
             result.failed[enterprise.name] = outcome
-        else:
-            result.found[enterprise.name] = outcome
+        elif (part := outcome.part()) is not None:
+            result.found[enterprise.name] = part
     return result
 
 

@@ -15,7 +15,7 @@ from reconciler.apply.outcome import Event, Outcome
 from reconciler.config.loader import Config
 from reconciler.config.model import ProjectConfig
 from reconciler.plan.model import Call, Change, EnterprisePlan, Plan, ref
-from reconciler.providers.session import Session
+from reconciler.providers.session import Session, SessionOptions
 
 CONFIG = Config(
     None,
@@ -70,6 +70,7 @@ def change(key: str, *calls: Call, depends: tuple[str, ...] = ()) -> Change:
         action="sync" if key == "sync" else "create",
         calls=calls,
         dependsOn=depends,
+        runsAfterFailures=key == "sync",  # as the planner sets it from the kind's entry
     )
 
 
@@ -84,7 +85,9 @@ def run(plan: Plan, handler: Any) -> tuple[list[Event], Any, list[tuple[str, Any
         return handler(request)
 
     async def go() -> Any:
-        async with Session(CONFIG, transport=httpx.MockTransport(record)) as session:
+        async with Session(
+            CONFIG, SessionOptions(transport=httpx.MockTransport(record))
+        ) as session:
             return await executor.execute(plan, session, parallelism=2, on_event=events.append)
 
     return events, asyncio.run(go()), seen

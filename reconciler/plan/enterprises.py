@@ -1,8 +1,9 @@
-"""Enterprise-level changes: create on ContextSMS and ConnecttoTeams, services, and the
-Sync Unified App rule."""
+"""Enterprise-level changes: the enterprise created on ContextSMS and ConnecttoTeams, its
+services, and the Sync Unified App rule."""
 
 from __future__ import annotations
 
+from reconciler.model import kinds
 from reconciler.plan import phases
 from reconciler.plan.draft import Context, Draft
 
@@ -12,28 +13,18 @@ def plan_connecttoteams(ctx: Context) -> None:
     if want is None:
         return
     have = ctx.c2t
-    after = {"enterpriseName": want.enterpriseName, "services": sorted(want.services)}
+    after = kinds.connecttoteams_essence(want)
     if have is None:
         ref_name = f"{ctx.name}/connecttoteams.enterpriseId"
-        ctx.drafts.append(
-            Draft(
-                "connecttoteams",
-                want.enterpriseName,
-                "create",
-                None,
-                after,
-                [ctx.compiler.new_enterprise(want, ref_name)],
-            )
-        )
+        call = ctx.compiler.new_enterprise(want, ref_name)
+        ctx.add(Draft(kinds.CONNECTTOTEAMS, want.enterpriseName, "create", None, after, [call]))
     else:
         before = {"enterpriseName": have.enterpriseName, "services": sorted(have.services)}
         if before == after:
             return
         call = ctx.compiler.edit_enterprise(want.enterpriseName, after["services"], have.settings)
-        ctx.drafts.append(
-            Draft("connecttoteams", want.enterpriseName, "update", before, after, [call])
-        )
-    ctx.section_changes.add(ctx.change_id("connecttoteams", want.enterpriseName))
+        ctx.add(Draft(kinds.CONNECTTOTEAMS, want.enterpriseName, "update", before, after, [call]))
+    ctx.section_changes.add(ctx.change_id(kinds.CONNECTTOTEAMS, want.enterpriseName))
 
 
 def plan_contextsms(ctx: Context) -> None:
@@ -43,24 +34,10 @@ def plan_contextsms(ctx: Context) -> None:
     have = ctx.live_state.contextsms
     if have is None:
         ref_name = f"{ctx.name}/contextsms.enterpriseId"
-        after = {
-            "cspId": want.cspId,
-            "name": want.name,
-            "contact": want.contact,
-            "number": want.number,
-            "email": want.email,
-        }
-        ctx.drafts.append(
-            Draft(
-                "contextsms",
-                want.name,
-                "create",
-                None,
-                after,
-                [ctx.compiler.new_csms_enterprise(want, ref_name)],
-            )
-        )
-        ctx.section_changes.add(ctx.change_id("contextsms", want.name))
+        call = ctx.compiler.new_csms_enterprise(want, ref_name)
+        after = kinds.contextsms_essence(want)
+        ctx.add(Draft(kinds.CONTEXTSMS, want.name, "create", None, after, [call]))
+        ctx.section_changes.add(ctx.change_id(kinds.CONTEXTSMS, want.name))
         return
     twins = ctx.live.contextsms.emptyTwins if ctx.live and ctx.live.contextsms else ()
     if twins:
@@ -86,9 +63,9 @@ def plan_sync(ctx: Context) -> None:
     if not touched and synced is not False:
         return
     reason = "numbers or members change" if touched else "live appSynced is false"
-    ctx.drafts.append(
+    ctx.add(
         Draft(
-            "sync",
+            kinds.SYNC,
             "Unified App",
             "sync",
             {"appSynced": synced},

@@ -1,0 +1,75 @@
+"""The one retry policy: transient failures (429 honouring Retry-After, 5xx, timeouts,
+connection errors, malformed answers) are retried with exponential backoff and jitter, a
+bounded number of attempts and an overall deadline, through tenacity; every other
+failure is final at once. Sleeping is injected so tests never wait."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+
+import tenacity
+
+from reconciler import errors
+
+Sleep = Callable[[float], Awaitable[None]]
+OnRetry = Callable[[int, float, BaseException], None]  # attempt, wait, what failed
+RATE_LIMITED_ATTEMPTS = 4  # a 429 uses up a quarter of an attempt
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    deadline: float = 120.0  # seconds, across all attempts of one call
+    initial: float = 0.5
+    maximum: float = 20.0
+    lookup_window: float = 60.0  # seconds a create with no answer is looked for (late commits)
+
+    def retrying(self, sleep: Sleep, on_retry: OnRetry | None = None) -> tenacity.AsyncRetrying:
+        """The retry loop; `on_retry(attempt, wait, error)` before each wait."""
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            wait = state.next_action.sleep if state.next_action else 0.0
+            if on_retry is not None and exc is not None:
+                on_retry(state.attempt_number, float(wait), exc)
+
+        return tenacity.AsyncRetrying(
+            stop=self._stop,
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type(errors.Transient),
+            reraise=True,
+            sleep=sleep,
+            before_sleep=before_sleep,
+        )
+
+    def _stop(self, state: tenacity.RetryCallState) -> bool:
+        """Stop at the deadline, or after `attempts` attempts; a vendor that throttles
+        (429) is waited for longer (RATE_LIMITED_ATTEMPTS times as many), since its
+        Retry-After and our backed-off rate say when it will take the request."""
+        if state.seconds_since_start is not None and state.seconds_since_start >= self.deadline:
+            return True
+        exc = state.outcome.exception() if state.outcome else None
+        limit = self.attempts * (
+            RATE_LIMITED_ATTEMPTS if isinstance(exc, errors.RateLimited) else 1
+        )
+        return state.attempt_number >= limit
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
+            return min(exc.retry_after, self.deadline)  # honoured, within the deadline
+        backoff = tenacity.wait_exponential(
+            multiplier=self.initial, max=self.maximum
+        ) + tenacity.wait_random(0, self.initial)
+        return float(backoff(state))
+
+
+def unanswered(failure: errors.ApiError) -> bool:
+    """Whether the vendor may still be acting on the request: no answer came (a timeout,
+    a dropped connection), a gateway gave up on it (502, 504), or the answer was garbled."""
+    if isinstance(failure, errors.Malformed):
+        return True
+    if not isinstance(failure, errors.Transient) or isinstance(failure, errors.Unreachable):
+        return False
+    return failure.status in (None, 502, 504)

@@ -1,0 +1,78 @@
+"""The provider boundary over httpx.MockTransport: the one retry policy: Retry-After honoured, backoff, bounded attempts, timeouts transient,
+429s waited for longer."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from reconciler import errors
+from tests.unit.providers.clients import (
+    Recorder,
+    c2t_client,
+    planned,
+    run,
+    token_answer,
+)
+
+
+def test_retries_honour_retry_after_and_back_off() -> None:
+    recorder = Recorder()
+    answers = iter(
+        [
+            httpx.Response(
+                429,
+                headers={"Retry-After": "3"},
+                json={"error": "slow down", "code": "RATE_LIMITED"},
+            ),
+            httpx.Response(503, content=b""),
+            httpx.Response(200, json=[{"userId": "a"}]),
+        ]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return token_answer("t") if request.url.path == "/oauth/token" else next(answers)
+
+    result = run(
+        c2t_client(handler, recorder, initial=0.5, maximum=4).op("listUsers", enterpriseId=78)
+    )
+    assert result == [{"userId": "a"}]
+    assert recorder.sleeps[0] == 3
+    assert 0.5 <= recorder.sleeps[1] <= 4
+
+
+def test_retries_are_bounded_and_timeouts_are_transient() -> None:
+    recorder = Recorder()
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        calls += 1
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with pytest.raises(errors.Transient, match="timed out"):
+        run(c2t_client(handler, recorder, attempts=3).op("listUsers", enterpriseId=78))
+    assert calls == 3 and len(recorder.sleeps) == 2
+
+
+def test_a_throttled_create_is_not_looked_up_and_429s_are_waited_for_longer() -> None:
+    paths: list[str] = []
+    answers = iter([429, 429, 429, 200])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        paths.append(request.url.path)
+        status = next(answers)
+        if status == 429:
+            return httpx.Response(429, headers={"Retry-After": "1"}, json={"code": "RATE_LIMITED"})
+        return httpx.Response(200, json={"groupId": 9})
+
+    recorder = Recorder()
+    client = c2t_client(handler, recorder, attempts=2)
+    body = {"groupId": -1, "groupName": "Front Desk", "enterpriseId": 78}
+    assert run(client.send(planned(client, "group", {}, body))) == {"groupId": 9}
+    assert paths == ["/sms/createSMSGroup"] * 4  # no look-up: a 429 made nothing
+    assert recorder.sleeps == [1, 1, 1]
