@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from reconciler.manifest.documents import EnterpriseDocument
+from reconciler.model.kinds import KINDS, MAPPING, SMS_GROUP, SMS_USER
 from reconciler.yamlsource.problems import Problem
 from reconciler.yamlsource.tree import Document, Path
 
@@ -101,10 +102,11 @@ def _sections(item: Parsed) -> Iterator[Problem]:
 
 def _duplicates(item: Parsed) -> Iterator[Problem]:
     spec = item.model.spec
-    yield from _dupes(item, "smsUsers", [u.userId for u in spec.smsUsers], "userId", "SMS user")
-    yield from _dupes(item, "smsGroups", [g.name for g in spec.smsGroups], "name", "SMS group")
+    users, groups, mappings = (KINDS[k].label for k in (SMS_USER, SMS_GROUP, MAPPING))
+    yield from _dupes(item, "smsUsers", [u.userId for u in spec.smsUsers], "userId", users)
+    yield from _dupes(item, "smsGroups", [g.name for g in spec.smsGroups], "name", groups)
     yield from _dupes(
-        item, "mappings", [m.phoneNumber for m in spec.mappings], "phoneNumber", "mapping"
+        item, "mappings", [m.phoneNumber for m in spec.mappings], "phoneNumber", mappings
     )
     for i, user in enumerate(spec.smsUsers):
         yield from _list_dupes(item, ("spec", "smsUsers", i, "numbers"), user.numbers, "number")

@@ -44,7 +44,7 @@ class State(kinds.Frozen):
 def normalize_user(user: kinds.SmsUser) -> kinds.SmsUser:
     """Fill defaults and sort, so that equal essence means equal value."""
     return user.model_copy(
-        update={"numbers": tuple(sorted(set(user.numbers))), "email": user.email or user.userId}
+        update={"numbers": tuple(sorted(set(user.numbers))), "email": user.address}
     )
 
 

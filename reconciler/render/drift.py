@@ -12,20 +12,11 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from reconciler.config.loader import PROVIDERS
+from reconciler.model import kinds
 from reconciler.render import values
-from reconciler.render.text import PLATFORMS
 from reconciler.reports.drift import READ_HINT, Difference, DriftReport, EnterpriseDrift
 
-KINDS = (
-    "connecttoteams",
-    "contextsms",
-    "smsUser",
-    "smsGroup",
-    "mapping",
-    "number",
-    "sync",
-    "conflict",
-)
 ACTIONS = {
     "create": "in git, not live: apply would create it",
     "delete": "live, not in git: apply would delete it (prune)",
@@ -33,17 +24,6 @@ ACTIONS = {
     "sync": "apply would sync it",
     "unmanaged": "live, in no manifest (left alone without prune)",
     "error": "blocks apply",
-}
-# Plain words for the vendors' names of things.
-WORDS = {
-    "connecttoteams": "ConnecttoTeams enterprise",
-    "contextsms": "ContextSMS enterprise",
-    "smsUser": "SMS user",
-    "smsGroup": "SMS group",
-    "mapping": "mapping",
-    "number": "number",
-    "sync": "Teams app",
-    "conflict": "conflict",
 }
 FIELDS = {
     "appSynced": "synced with Teams",
@@ -56,9 +36,10 @@ FIELDS = {
 
 
 def what(d: Difference) -> str:
-    if d.kind == "sync":
+    if d.kind == kinds.SYNC:
         return "Teams Unified App"
-    return f"{WORDS.get(d.kind, d.kind)} {d.key}".strip()
+    kind = kinds.KINDS.get(d.kind)
+    return f"{kind.label if kind else d.kind} {d.key}".strip()
 
 
 def field(d: Difference) -> str:
@@ -66,7 +47,7 @@ def field(d: Difference) -> str:
 
 
 def line(d: Difference) -> str:
-    if d.action == "update" or d.kind == "sync":
+    if d.action == "update" or d.kind == kinds.SYNC:
         git, actual = (_cell(v) if v is not None else "(none)" for v in (d.git, d.live))
         return f"{what(d)} {field(d)}: git {git}, live {actual}: {ACTIONS[d.action]}"
     if d.action == "unmanaged":
@@ -81,8 +62,8 @@ def _title(e: EnterpriseDrift) -> str:
     if e.error is not None:  # not read: its ids are unknown
         return e.name
     ids = [
-        f"{title} {'-' if e.ids[key] is None else e.ids[key]}"
-        for key, title in PLATFORMS.items()
+        f"{PROVIDERS[key]} {'-' if e.ids[key] is None else e.ids[key]}"
+        for key in (kinds.CONNECTTOTEAMS, kinds.CONTEXTSMS)
         if key in e.ids
     ]
     return f"{e.name} ({', '.join(ids)})" if ids else e.name
@@ -204,7 +185,7 @@ def junit(report: DriftReport) -> str:
             error = ET.SubElement(case, "error", message="could not be read", type="read")
             error.text = e.error
             continue
-        by_kind: dict[str, list[Difference]] = {k: [] for k in KINDS}
+        by_kind: dict[str, list[Difference]] = {k: [] for k in kinds.KINDS}
         for d in e.differences:
             by_kind.setdefault(d.kind, []).append(d)
         failures = sum(1 for ds in by_kind.values() if ds)

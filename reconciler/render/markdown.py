@@ -4,14 +4,15 @@ changes in a fenced diff block, collapsed in <details> when long."""
 from __future__ import annotations
 
 from reconciler.plan.model import Plan
-from reconciler.render import text, values
+from reconciler.render import values
+from reconciler.render.changes import change_lines, header, summary_line
 from reconciler.reports.provenance import Provenance
 
 COLLAPSE_AFTER = 15  # lines of diff shown before collapsing into <details>
 
 
 def render(plan: Plan, about: Provenance | None = None) -> str:
-    out = [f"### reconciler plan: {text.summary_line(plan)[6:]}", ""]
+    out = [f"### reconciler plan: {summary_line(plan)[6:]}", ""]
     if about is not None:
         out += [" · ".join(f"{label}: {value}" for label, value in about.lines()), ""]
     out += [
@@ -33,17 +34,17 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
     out.append("")
     for e in plan.enterprises:
         if e.failed:
-            out += [f"**{text.header(e)}: cannot be planned; nothing is applied to it**", ""]
+            out += [f"**{header(e)}: cannot be planned; nothing is applied to it**", ""]
             out += [f"> error: {p.message}" for p in e.problems]
             out.append("")
             continue
         if not e.changes and not e.warnings:
             continue
-        diff = [line for change in e.changes for line in text.change_lines(change, mark="+")]
+        diff = [line for change in e.changes for line in change_lines(change, mark="+")]
         block = ["```diff", *diff, "```"]
         if len(diff) > COLLAPSE_AFTER:
             out += [
-                f"<details><summary>{text.header(e)}: "
+                f"<details><summary>{header(e)}: "
                 f"{values.plural(len(e.changes), 'change')}</summary>",
                 "",
                 *block,
@@ -51,7 +52,7 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
                 "</details>",
             ]
         else:
-            out += [f"**{text.header(e)}**", "", *block]
+            out += [f"**{header(e)}**", "", *block]
         out += [f"> warning: {w}" for w in e.warnings]
         out.append("")
     if not plan.changes and not plan.failed:

@@ -18,7 +18,7 @@ import pydantic
 from pydantic import Field
 
 from reconciler.errors import ReconcilerError
-from reconciler.model import live, state
+from reconciler.model import kinds, live, state
 from reconciler.model.kinds import Frozen
 from reconciler.model.problem import Problem
 from reconciler.plan.model import Change, Plan
@@ -138,7 +138,11 @@ def build(
         )
         differences += [
             Difference(
-                kind="conflict", key=p.object, live=p.message, action="error", hint=hint("", p)
+                kind=kinds.CONFLICT,
+                key=p.object,
+                live=p.message,
+                action="error",
+                hint=hint("", p),
             )
             for p in planned.problems
         ]
@@ -209,12 +213,12 @@ def merge(reports: list[tuple[str, DriftReport]]) -> DriftReport:
 
 
 def _from_change(change: Change) -> list[Difference]:
-    if change.action == "sync":
+    if change.kind == kinds.SYNC:
         if (change.before or {}).get("appSynced") is not False:
             return []  # a sync that only follows other drift is not drift itself
         return [
             Difference(
-                kind="sync",
+                kind=kinds.SYNC,
                 key="Unified App",
                 field="appSynced",
                 git=True,
@@ -249,7 +253,7 @@ def _from_change(change: Change) -> list[Difference]:
 
 
 def _held(kind: str, detail: str) -> str | None:
-    if kind in ("smsUser", "smsGroup"):
+    if kinds.KINDS[kind].holder:  # an SMS user or group: what it holds
         return f"holds {detail}" if detail else "holds no number"
     return detail or None
 
@@ -270,15 +274,15 @@ def _stray_numbers(
         holder = item.holder
         if holder is None or holder.type == "OTHER" or number in wants:
             continue
-        kind = "smsUser" if holder.type == "USER" else "smsGroup"
-        if (kind, holder.name) in reported:
+        kind = kinds.HOLDERS[holder.type]
+        if (kind.name, holder.name) in reported:
             continue
-        held.setdefault((kind, holder.name), []).append(number)
+        held.setdefault((kind.name, holder.name), []).append(number)
     return [
         Difference(
-            kind="number",
+            kind=kinds.NUMBER,
             key=", ".join(numbers),
-            live=f"held by {'SMS user' if kind == 'smsUser' else 'SMS group'} '{name}'",
+            live=f"held by {kinds.KINDS[kind].label} '{name}'",
             action="unmanaged",
             hint="give the number to its holder in the manifest, or release it on the platform",
         )

@@ -151,8 +151,8 @@ def document(pair: Pair, name: str) -> dict[str, Any]:
 
 def _user(user: kinds.SmsUser) -> dict[str, Any]:
     out: dict[str, Any] = {"userId": user.userId, "numbers": list(user.numbers)}
-    if user.email and user.email != user.userId:
-        out["email"] = user.email
+    if user.address != user.userId:
+        out["email"] = user.address
     if user.userTag:
         out["userTag"] = user.userTag
     if user.userType != "BU":

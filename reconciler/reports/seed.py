@@ -132,7 +132,7 @@ def _user(have: state.Enterprise, user_id: str) -> dict[str, Any]:
         return {"userId": user_id, "enable": False}
     return {
         "userId": user.userId,
-        "email": user.email,
+        "email": user.address,
         "useCallingPhoneNumber": user.useCallingPhoneNumber,
         "userType": user.userType,
         "userTag": user.userTag,

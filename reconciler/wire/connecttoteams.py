@@ -110,7 +110,7 @@ def enable_user(enterprise_id: Any, user: kinds.SmsUser, enable: bool) -> dict[s
     body: dict[str, Any] = {
         "updatedBy": UPDATED_BY,
         "userId": user.userId,
-        "email": user.email or user.userId,
+        "email": user.address,
         "enterpriseId": enterprise_id,
         "enable": enable,
     }
@@ -309,7 +309,7 @@ def _users(
         users[user_id] = kinds.SmsUser.model_construct(
             userId=user_id,
             numbers=tuple(sorted({_e164(d, by_id) for d in row.get("dids") or []})),
-            email=row.get("email") or user_id,
+            email=row.get("email") or None,  # by default the userId: SmsUser.address
             userTag=row.get("userTag"),
             userType=row.get("userType") or "BU",
             useCallingPhoneNumber=bool(row.get("useCallingPhoneNumber", False)),

@@ -129,7 +129,7 @@ def match(
     by_enterprise = mappings or {}
 
     def held(enterprise_id: str) -> str:
-        return _plural(len(by_enterprise.get(enterprise_id, [])), "mapping")
+        return _plural(len(by_enterprise.get(enterprise_id, [])), kinds.KINDS[kinds.MAPPING].label)
 
     return matching.match(
         rows,

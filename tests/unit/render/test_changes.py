@@ -4,7 +4,7 @@ folded, defaults left out; the summary's plurals."""
 from __future__ import annotations
 
 from reconciler.plan.model import Change
-from reconciler.render import text
+from reconciler.render import changes
 
 
 def group(members: int) -> Change:
@@ -24,7 +24,7 @@ def group(members: int) -> Change:
 
 
 def test_a_group_create_shows_owner_numbers_and_members() -> None:
-    assert text.change_lines(group(3)) == [
+    assert changes.change_lines(group(3)) == [
         "+ smsGroup Intake",
         "    owner: owner@x.com",
         "    numbers: +12025550160",
@@ -33,12 +33,12 @@ def test_a_group_create_shows_owner_numbers_and_members() -> None:
 
 
 def test_a_long_member_list_is_folded() -> None:
-    lines = text.change_lines(group(25), mark="+")
+    lines = changes.change_lines(group(25), mark="+")
     assert lines[-1] == (
         "+   members: m00@x.com, m01@x.com, m02@x.com, m03@x.com, m04@x.com, m05@x.com, "
         "m06@x.com, m07@x.com, … (+17 more)"
     )
-    assert text.change_lines(group(10))[-1].endswith("m09@x.com")  # ten fit
+    assert changes.change_lines(group(10))[-1].endswith("m09@x.com")  # ten fit
 
 
 def test_a_user_create_leaves_out_defaults_and_a_mapping_names_its_channel() -> None:
@@ -57,7 +57,7 @@ def test_a_user_create_leaves_out_defaults_and_a_mapping_names_its_channel() -> 
             "useCallingPhoneNumber": False,
         },
     )
-    assert text.change_lines(user) == [
+    assert changes.change_lines(user) == [
         "+ smsUser a@x.com",
         "    numbers: +12025550101, +12025550102",
         "    userTag: front",
@@ -75,8 +75,7 @@ def test_a_user_create_leaves_out_defaults_and_a_mapping_names_its_channel() -> 
             "name": "Intake",
         },
     )
-    assert text.change_lines(mapping)[1:] == [
-        "    messagingAppType: Teams",
+    assert changes.change_lines(mapping)[1:] == [  # the only app type, Teams, is its default
         "    messagingAppId: 19:intake@thread.tacv2",
         "    name: Intake",
     ]

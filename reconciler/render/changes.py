@@ -1,0 +1,80 @@
+"""How one change of a plan reads, for every plan renderer (text for terminals and CI
+logs, Markdown for pull requests): its glyph, headline, attributes under a create, one
+line per changed field under an update; the enterprise's header; the summary line."""
+
+from __future__ import annotations
+
+from reconciler.config.loader import PROVIDERS
+from reconciler.model import kinds
+from reconciler.plan.model import Change, EnterprisePlan, Plan
+from reconciler.render import values
+
+GLYPHS = {"create": "+", "update": "~", "delete": "-", "sync": "↻"}
+COLOURS = {"create": "32", "update": "33", "delete": "31", "sync": "36"}
+FOLD_AFTER = 10  # items of a list shown before "(+N more)"
+
+
+def summary_line(plan: Plan) -> str:
+    s = plan.summary
+    syncs = "1 sync" if s.sync == 1 else f"{s.sync} syncs"
+    line = f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete, {syncs}"
+    if s.failed:
+        line += f"; {values.plural(s.failed, 'enterprise')} failed"
+    return line + "."
+
+
+def header(enterprise: EnterprisePlan) -> str:
+    """The name and its id on each platform the manifest names; the name alone when it
+    could not be read (its ids are unknown)."""
+    ids = [
+        f"{PROVIDERS[key]} {'(new)' if enterprise.ids[key] is None else enterprise.ids[key]}"
+        for key in (kinds.CONNECTTOTEAMS, kinds.CONTEXTSMS)
+        if key in enterprise.ids
+    ]
+    return f"{enterprise.name} ({', '.join(ids)})" if ids else enterprise.name
+
+
+def attributes(change: Change) -> list[tuple[str, str]]:
+    """(field, value) pairs a reviewer needs on a create: every attribute set. The kind's
+    own attributes first, in its order, the rest by name; a field equal to the key,
+    empty, or at its default (what it would be had the manifest not set it: an email
+    defaults to the userId) says nothing the headline does not."""
+    after = change.after or {}
+    kind = kinds.KINDS[change.kind]
+    first = kind.attributes
+    names = [n for n in first if n in after] + sorted(n for n in after if n not in first)
+    defaults = kind.defaults(after)
+    shown = []
+    for name in names:
+        value = after[name]
+        if value in (None, "", [], (), False) or str(value) == change.key:
+            continue
+        if name in defaults and defaults[name] == value:
+            continue
+        shown.append((name, folded(value)))
+    return shown
+
+
+def folded(value: object) -> str:
+    """A value for one line; a long list shows its first items and how many more."""
+    if isinstance(value, list | tuple) and len(value) > FOLD_AFTER:
+        head = ", ".join(str(v) for v in value[: FOLD_AFTER - 2])
+        return f"{head}, … (+{len(value) - (FOLD_AFTER - 2)} more)"
+    return values.show(value)
+
+
+def change_lines(change: Change, color: bool = False, mark: str = " ") -> list[str]:
+    """The change's headline; under a create, its attributes (each line starting with
+    `mark`: "+" in a diff block); under an update, one line per changed field."""
+    glyph = GLYPHS[change.action]
+    if color:
+        glyph = f"\x1b[{COLOURS[change.action]}m{glyph}\x1b[0m"
+    head = f"{glyph} {change.kind} {change.key}"
+    if change.reason:
+        head += f"  ({change.reason})"
+    lines = [head]
+    if change.action == "create":
+        lines += [f"{mark}   {name}: {value}" for name, value in attributes(change)]
+    for field in change.fields:
+        lines.append(f"    {field.field}: {folded(field.before)} → {folded(field.after)}")
+    return lines
