@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from reconciler.engine.clone import Cloned
     from reconciler.engine.export import Exported
     from reconciler.engine.testsms import Delivery
-    from reconciler.engine.validation import Validation
     from reconciler.engine.workspace import Scope
     from reconciler.model.problem import Problem
     from reconciler.model.record import Call, Retry
@@ -59,6 +58,7 @@ if TYPE_CHECKING:
     from reconciler.reports.inventory import Missing, Numbers, Row
     from reconciler.reports.provenance import Provenance
     from reconciler.reports.runsummary import RunSummary
+    from reconciler.reports.validation import Validation
     from reconciler.yamlsource.problems import Problem as ManifestProblem
 
 _LAZY = {
@@ -69,7 +69,7 @@ _LAZY = {
     "sandbox_files": "reconciler.api.tools",
     "schemas": "reconciler.api.tools",
     "Scope": "reconciler.engine.workspace",
-    "Validation": "reconciler.engine.validation",
+    "Validation": "reconciler.reports.validation",
     "ManifestProblem": "reconciler.yamlsource.problems:Problem",
     "Plan": "reconciler.plan.model",
     "EnterprisePlan": "reconciler.plan.model",

@@ -26,13 +26,13 @@ if TYPE_CHECKING:
     from reconciler.engine.clone import Cloned
     from reconciler.engine.export import Exported
     from reconciler.engine.testsms import Delivery
-    from reconciler.engine.validation import Validation
     from reconciler.plan.model import Plan
     from reconciler.providers.session import SessionOptions, Transport
     from reconciler.reports.diagnosis import Diagnosis
     from reconciler.reports.drift import DriftReport
     from reconciler.reports.inventory import Numbers
     from reconciler.reports.provenance import Provenance
+    from reconciler.reports.validation import Validation
 
 PathLike = str | os.PathLike[str]
 
