@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pathlib
 import re
@@ -223,3 +224,32 @@ def timeless(markdown: str) -> str:
     assert ABOUT_LINE.fullmatch(lines[index].rstrip("\n")), lines[index]
     lines[index] = "Generated: (when, by which version, from which commit, against what)\n"
     return "".join(lines)
+
+
+TIMES = ("at", "startedAt", "endedAt", "generatedAt")
+DURATIONS = ("seconds", "queuedMs", "latencyMs")
+
+
+def steady(value: object, url: str) -> object:
+    """A JSON report with what varies from run to run made constant, so it can be a
+    golden file: times, durations, the served sandbox's address, each stage's seconds,
+    and calls made at once (whose order is the scheduler's) sorted."""
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            if key in TIMES and item is not None:
+                out[key] = "(time)"
+            elif key in DURATIONS:
+                out[key] = 0
+            elif key == "stages":
+                out[key] = dict.fromkeys(item, 0)  # type: ignore[union-attr]
+            else:
+                out[key] = steady(item, url)
+        if "otherCalls" in out:
+            out["otherCalls"] = sorted(out["otherCalls"], key=json.dumps)  # type: ignore[arg-type]
+        return out
+    if isinstance(value, list):
+        return [steady(item, url) for item in value]
+    if isinstance(value, str):
+        return value.replace(url, "http://SANDBOX")
+    return value

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
-from tests.functional.conftest import Project, Vendor, golden, without_run
+from tests.functional.conftest import Project, Vendor, golden, steady, timeless, without_run
 
 SUNSHINE = 78
 
@@ -60,6 +61,8 @@ def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -
     code, out, _ = drift(project, "--format", "json")
     assert code == 2
     document = json.loads(out)
+    stable = steady(document, project.sandbox.url)
+    golden("drift/out-of-band.json", json.dumps(stable, indent=2, sort_keys=True) + "\n")
     assert document["inSync"] is False and document["formatVersion"] == 1
     [sunshine] = [e for e in document["enterprises"] if e["name"] == "sunshine-dental"]
     kinds = {(d["kind"], d["key"], d["field"], d["action"]) for d in sunshine["differences"]}
@@ -73,6 +76,7 @@ def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -
     }
 
     code, out, _ = drift(project, "--format", "markdown")
+    golden("drift/out-of-band.md", timeless(out))
     assert (
         code == 2
         and "| SMS group Front Desk | members | alice@sunshinedental.com, bob@sunshinedental.com |"
@@ -81,6 +85,7 @@ def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -
 
     code, out, _ = drift(project, "--format", "junit", "-o", "drift.xml")
     assert code == 2
+    golden("drift/out-of-band.xml", (project.root / "drift.xml").read_text())
     suites = ET.parse(project.root / "drift.xml").getroot()
     failing = {
         (s.get("name"), c.get("name")) for s in suites for c in s if c.find("failure") is not None
@@ -91,6 +96,10 @@ def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -
     assert code == 2
     assert without_run(err).endswith("Drift: 6 differences in 1 of 2 enterprises; 1 in sync.\n")
     page = (project.root / "drift.html").read_text()
+    generated = re.compile(r"<dt>Generated</dt><dd>[0-9T:.Z-]+</dd>")
+    assert len(generated.findall(page)) == 1
+    steady_page = generated.sub("<dt>Generated</dt><dd>(time)</dd>", page)
+    golden("drift/out-of-band.html", steady_page.replace(project.sandbox.url, "http://SANDBOX"))
     assert page.startswith("<!doctype html>") and "http" not in page.split("<body>")[0]
     assert "19:elsewhere@thread.tacv2" in page and "Front Desk" in page
 

@@ -6,6 +6,7 @@ any of them (the credentials are marker values)."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.functional.conftest import SEED, Project, Vendor
+from tests.functional.conftest import SEED, Project, Vendor, golden, steady
 from tests.functional.test_apply import fast_retries, faults, requests
 
 MARKERS = {
@@ -181,7 +182,12 @@ def test_a_failed_change_in_the_journal_and_junit(project: Project) -> None:
     assert failed["id"] == "sunshine-dental/smsUser/nobody@sunshinedental.com"
     assert failed["reason"].startswith("ConnecttoTeams enableUser: 4")
     assert journal["outcome"] == "incomplete"
-    suite = ET.fromstring((project.root / "junit.xml").read_text())
+    stable = steady(journal, project.sandbox.url)
+    golden("journal/failed-change.json", json.dumps(stable, indent=2) + "\n")
+    junit = (project.root / "junit.xml").read_text()
+    times = re.compile(r'(time|timestamp)="[^"]*"')
+    golden("journal/failed-change.xml", times.sub(r'\1="(time)"', junit))
+    suite = ET.fromstring(junit)
     [case] = [c for c in suite.findall("testcase") if c.find("failure") is not None]
     assert case.get("name") == failed["id"] and case.get("classname") == "sunshine-dental"
     assert case.find("failure").get("message") == failed["reason"]  # type: ignore[union-attr]
