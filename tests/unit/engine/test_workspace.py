@@ -59,7 +59,7 @@ def test_a_scope_takes_names_and_labels_and_refuses_what_matches_nothing(
     ]
     with pytest.raises(ReconcilerError, match=r"^no enterprise matches tier=gold region=us-west$"):
         Scope(selector={"tier": "gold", "region": "us-west"}).apply(desired)
-    with pytest.raises(ReconcilerError, match="^no enterprise named 'a', 'b' in the manifests"):
+    with pytest.raises(ReconcilerError, match=r"^no enterprise named 'a', 'b' in the manifests"):
         Scope(enterprises=["a", "b"]).apply(desired)
     assert Scope(enterprises=iter(["x"])).enterprises == ("x",)  # any iterable of names
 
