@@ -130,3 +130,19 @@ def test_find(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_file_means_defaults() -> None:
     config = loader.load(None)
     assert config.settings.apply.parallelism == 8
+
+
+def test_targets_are_the_configured_urls_without_credentials(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "reconciler.yaml").write_text(
+        "providers:\n"
+        "  connecttoteams: {url: sandbox}\n"
+        "  connectel: {url: 'https://user:${PW}@gw.example:8443/api/v2?token=${T}#x'}\n"
+    )
+    config = loader.load(tmp_path / "reconciler.yaml")
+    assert config.configured() == ["connecttoteams", "connectel"]
+    assert config.targets() == (
+        ("ConnecttoTeams", "sandbox (in-process)"),
+        ("Connectel", "https://gw.example:8443/api/v2"),
+    )
+    assert loader.public_url("http://127.0.0.1:9/x") == "http://127.0.0.1:9/x"
+    assert list(loader.PROVIDERS) == ["connecttoteams", "contextsms", "connectel"]
