@@ -48,7 +48,7 @@ def test_only_the_enterprises_asked_for_and_what_exists_is_kept(
     assert document["spec"]["connecttoteams"]["enterpriseId"] == 79  # ids as pins
     by_id = project.reconciler().export(tmp_path / "by-id", enterprise_ids=[78])
     assert by_id.done[0] == f"wrote {tmp_path / 'by-id' / 'sunshine-dental.yaml'}"
-    with pytest.raises(api.ReconcilerError, match="^nothing to export: no enterprise matches$"):
+    with pytest.raises(api.ReconcilerError, match=r"^nothing to export: no enterprise matches$"):
         project.reconciler().export(tmp_path / "none", enterprises=["nobody"])
 
 
