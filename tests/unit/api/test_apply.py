@@ -256,3 +256,24 @@ def test_invalid_manifests_and_a_broken_config_are_errors(project: Project) -> N
     project.config.write_text("providers: {connecttoteams: {url: ftp://x}}\n")
     with pytest.raises(api.ConfigError, match="is not a URL"):
         project.reconciler().plan()
+
+
+def test_one_apply_at_a_time_on_a_config(project: Project) -> None:
+    """A second apply while the first holds the lock is refused, changing nothing; the
+    review runs inside the first apply, so it holds the lock while it is shown."""
+    outcome: list[str] = []
+
+    def review(plan: api.Plan) -> bool:
+        try:
+            project.reconciler().apply(review=lambda _: True)
+        except api.ReconcilerError as exc:
+            outcome.append(str(exc))
+        return False
+
+    with pytest.raises(api.Cancelled):
+        project.reconciler().apply(review=review)
+    [refused] = outcome
+    assert refused.startswith("another reconciler apply is running on this config (pid ")
+    assert refused.endswith("wait for it to finish")
+    assert project.vendors.writes() == []
+    assert project.reconciler().apply().ok  # the lock went with the first apply
