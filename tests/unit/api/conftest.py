@@ -14,31 +14,14 @@ import pytest
 
 from reconciler.api import Reconciler
 from reconciler.sandbox.app import create_app
+from tests.functional import conftest as functional
 
-ROOT = pathlib.Path(__file__).parents[3]
-EXAMPLES = ROOT / "examples"
+ROOT, EXAMPLES = functional.ROOT, functional.EXAMPLES
 ORIGIN = "http://127.0.0.1:9"  # loopback: never dialled, the transport answers
-CONFIG = f"""\
-providers:
-  connecttoteams:
-    url: {ORIGIN}/connecttoteams
-    clientId: demo-client
-    clientSecret: demo-secret
-    username: api-admin
-    password: demo-password
-    resellerId: 54
-  contextsms:
-    url: {ORIGIN}/contextsms/api/v2
-    username: ops@csp.example
-    password: demo-password
-  connectel:
-    url: {ORIGIN}/connectel/api/v2
-    token: demo-token
-apply:
-  parallelism: 4
-  rateLimit: {{connecttoteams: null, contextsms: null, connectel: null}}
-  retry: {{initialBackoff: 0.01, maxBackoff: 0.02, lookupWindow: 0.05}}
-"""
+# The functional tests' reconciler.yaml, aimed at the transport, retrying at once.
+CONFIG = functional.CONFIG.format(url=ORIGIN).replace("parallelism: 8", "parallelism: 4") + (
+    "  retry: {initialBackoff: 0.01, maxBackoff: 0.02, lookupWindow: 0.05}\n"
+)
 
 Fault = Callable[[httpx.Request], httpx.Response | None]
 
