@@ -49,7 +49,7 @@ class Scope:
 
     enterprise: str = ""
     change: str = ""
-    stage: str = ""  # read, apply, verify, probe (the engine names the stage)
+    stage: str = ""  # read, apply, re-read, send (the engine names the stage)
 
 
 SCOPE: contextvars.ContextVar[Scope] = contextvars.ContextVar(
