@@ -4,6 +4,7 @@ every request and lets a test answer some of them itself (a fault, an outage).""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import pathlib
 import shutil
@@ -36,6 +37,8 @@ class Vendors:
         self.requests: list[httpx.Request] = []
         self.faults: list[Fault] = []
         self.transport = httpx.MockTransport(self._handle)
+        self.in_flight: dict[str, int] = {}  # by vendor (the path's first part)
+        self.peaks: dict[str, int] = {}
 
     async def _handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -43,9 +46,16 @@ class Vendors:
             answer = fault(request)
             if answer is not None:
                 return answer
-        await request.aread()
-        response = await self.sandbox.handle_async_request(request)
-        body = await response.aread()
+        vendor = request.url.path.split("/")[1]
+        self.in_flight[vendor] = self.in_flight.get(vendor, 0) + 1
+        self.peaks[vendor] = max(self.peaks.get(vendor, 0), self.in_flight[vendor])
+        try:
+            await asyncio.sleep(0)  # a vendor answers later: others may be sent meanwhile
+            await request.aread()
+            response = await self.sandbox.handle_async_request(request)
+            body = await response.aread()
+        finally:
+            self.in_flight[vendor] -= 1
         return httpx.Response(response.status_code, headers=response.headers, content=body)
 
     def writes(self) -> list[str]:
