@@ -259,3 +259,37 @@ def test_the_sync_waits_for_the_others_and_runs_even_when_one_failed() -> None:
     _, report, seen = run(plan, handler)
     assert seen[-1] == ("/c2t/enterprise/syncUnifiedApp/78", None)
     assert [o.status for o in report.outcomes] == ["failed", "applied", "applied"]
+
+
+def test_whether_a_change_runs_after_a_failure_is_its_own_property_not_its_kind() -> None:
+    """The executor reads `runsAfterFailures` (the planner sets it from the kind's entry);
+    a change not marked is skipped after the failure it waits for, whatever its kind."""
+    bad = call("userDids", "/sms/addSMSDidsForUser", 7, {"userId": "bad"})
+    after = call("enableUser", "/sms/enableSMSServiceForUser", 8, {"userId": "after"})
+    sync = call("sync", "/enterprise/syncUnifiedApp/78", 14)
+    marked = change("after", after, depends=("acme/smsUser/bad",))
+    marked = marked.model_copy(update={"runsAfterFailures": True})
+    unmarked = change("sync", sync, depends=("acme/smsUser/bad",))
+    unmarked = unmarked.model_copy(update={"runsAfterFailures": False})
+    plan = Plan(
+        enterprises=(
+            EnterprisePlan(name="acme", ids={}, changes=(change("bad", bad), marked, unmarked)),
+        )
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        failing = httpx.Response(400, json={"error": "no such DID", "code": "BAD_REQUEST"})
+        ok = httpx.Response(200, json={})
+        return token_or(request, failing if b'"bad"' in request.content else ok)
+
+    _, report, seen = run(plan, handler)
+    assert [path for path, _ in seen] == [
+        "/c2t/sms/addSMSDidsForUser",
+        "/c2t/sms/enableSMSServiceForUser",
+    ]
+    assert [(o.change_id, o.status) for o in report.outcomes] == [
+        ("acme/smsUser/bad", "failed"),
+        ("acme/smsUser/after", "applied"),
+        ("acme/sync/sync", "skipped"),
+    ]
+    assert report.outcomes[2].reason == "depends on acme/smsUser/bad, which failed"
