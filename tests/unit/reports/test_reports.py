@@ -11,7 +11,7 @@ from reconciler.render import drift as render
 from reconciler.reports import drift, export, inventory
 from reconciler.reports.drift import READ_HINT
 from reconciler.wire.connecttoteams import ENDPOINTS
-from tests.unit.plan.test_planner import CARRIER, N, enterprise, found, user
+from tests.unit.plan.builders import CARRIER, N, enterprise, found, user
 
 UNREAD = Problem(
     kind="read",
