@@ -50,3 +50,19 @@ def test_every_workflow_is_a_method_of_the_reconciler() -> None:
     }
     for name in workflows:
         assert inspect.getdoc(getattr(api.Reconciler, name)), name
+
+
+def test_each_public_name_is_the_very_object_of_its_home() -> None:
+    """A user's isinstance() holds whether they import from the API or from its home."""
+    from reconciler.apply import outcome
+    from reconciler.engine import applying, workspace
+    from reconciler.plan import model
+    from reconciler.reports import drift, validation
+
+    assert api.Plan is model.Plan and api.Change is model.Change
+    assert api.Scope is workspace.Scope and api.ApplyResult is applying.ApplyResult
+    assert api.Event is outcome.Event and api.Outcome is outcome.Outcome
+    assert api.DriftReport is drift.DriftReport and api.Validation is validation.Validation
+    assert api.ReconcilerError is reconciler.errors.ReconcilerError
+    assert issubclass(api.Cancelled, api.ReconcilerError)
+    assert issubclass(api.ManifestError, api.ReconcilerError)
