@@ -67,7 +67,6 @@ class Run:
     ) -> None:
         self.config = config
         self.options = options or DEFAULTS
-        self.parallelism = self.options.parallelism or config.settings.apply.parallelism
         self._exclusive = exclusive
         self._stack = contextlib.ExitStack()
         self._runner: asyncio.Runner | None = None
@@ -166,7 +165,7 @@ class Run:
         mark = self.session.telemetry.mark()
         report = self.perform(
             lambda: executor.execute(
-                plan, self.session, parallelism=self.parallelism, on_event=on_event
+                plan, self.session, parallelism=self.session.parallelism, on_event=on_event
             ),
             "apply",
         )

@@ -12,14 +12,14 @@ def plan_connecttoteams(ctx: Context) -> None:
     want = ctx.desired.connecttoteams
     if want is None:
         return
-    have = ctx.c2t
+    have, section = ctx.c2t, ctx.live_state.connecttoteams
     after = kinds.connecttoteams_essence(want)
-    if have is None:
+    if have is None or section is None:
         ref_name = f"{ctx.name}/connecttoteams.enterpriseId"
         call = ctx.compiler.new_enterprise(want, ref_name)
         ctx.add(Draft(kinds.CONNECTTOTEAMS, want.enterpriseName, "create", None, after, [call]))
     else:
-        before = {"enterpriseName": have.enterpriseName, "services": sorted(have.services)}
+        before = kinds.connecttoteams_essence(section)
         if before == after:
             return
         call = ctx.compiler.edit_enterprise(want.enterpriseName, after["services"], have.settings)
