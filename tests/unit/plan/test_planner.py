@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.model import live, state
+from reconciler.model import kinds, live, state
 from reconciler.model.problem import Problem
 from reconciler.plan import phases, planfile, planner
 from reconciler.render import text
@@ -277,3 +277,31 @@ def test_changed_fields_ignore_list_order_but_not_contents() -> None:
         ("members", ["a", "b"], ["a", "c"]),
         ("new", None, None),
     ]
+
+
+def test_a_services_change_edits_the_enterprise_keeping_its_live_settings() -> None:
+    desired = enterprise()
+    desired = desired.model_copy(
+        update={
+            "connecttoteams": kinds.ConnecttoTeamsEnterprise(
+                enterpriseName="Acme", services=("CALLAPP", "PBX", "SMS")
+            )
+        }
+    )
+    actual = found(enterprise())
+    c2t = actual.connecttoteams.model_copy(update={"settings": {"userLimit": 50}})  # type: ignore[union-attr]
+    [change] = plan([desired], [actual.model_copy(update={"connecttoteams": c2t})]).changes
+    assert (change.kind, change.action, [f.field for f in change.fields]) == (
+        "connecttoteams",
+        "update",
+        ["services"],
+    )
+    [call] = change.calls
+    assert call.operation == "editEnterprise"
+    assert call.body == {
+        "userLimit": 50,
+        "enterpriseId": 78,
+        "enterpriseName": "Acme",
+        "resellerId": 54,
+        "services": ["CALLAPP", "PBX", "SMS"],
+    }
