@@ -126,19 +126,32 @@ class Config:
                     f"to {CONFIG_NAME}"
                 )
             resolved[name] = _resolve(section, ("providers", name), self, env, unset)
-        if len(unset) == 1:
-            [(variable, where)] = unset
-            raise ConfigError(
-                f"environment variable {variable} is not set ({where}): export {variable} "
-                "before running reconciler"
-            )
-        if unset:
-            lines = "".join(f"\n  {variable} ({where})" for variable, where in unset)
-            raise ConfigError(
-                f"{len(unset)} environment variables are not set:{lines}\n"
-                f"export them before running reconciler"
-            )
+        _raise_unset(unset)
         return resolved
+
+    def agent(self, env: Mapping[str, str] | None = None) -> AgentConfig:
+        """The agent's settings and notification targets with every `${VAR}` replaced;
+        every unset variable of them named in one error."""
+        env = os.environ if env is None else env
+        unset: list[tuple[str, str]] = []
+        settings = _resolve(self.settings.agent, ("agent",), self, env, unset)
+        targets = tuple(
+            _resolve(n, ("notifications", i), self, env, unset)
+            for i, n in enumerate(self.settings.notifications)
+        )
+        _raise_unset(unset)
+        database = self.directory / settings.database
+        return AgentConfig(settings.webhookSecret, settings.token, database, targets)
+
+
+@dataclasses.dataclass(frozen=True)
+class AgentConfig:
+    """What `reconciler agent` runs with, resolved (secrets in memory only)."""
+
+    webhook_secret: str | None
+    token: str | None
+    database: pathlib.Path
+    notifications: tuple[model.Notification, ...]
 
 
 ENV_CONFIG = "RECONCILER_CONFIG"
@@ -222,6 +235,7 @@ def load(path: pathlib.Path | None, searched: Sequence[pathlib.Path] = ()) -> Co
                 problems.append(Problem(file, 0, position, where, message))
     if settings is not None and doc is not None:
         problems += _check_providers(file, doc, settings)
+        problems += _check_agent(file, doc, settings)
     if problems or settings is None:
         raise ConfigError(render_report(problems, {(file, 0): CONFIG_NAME}))
     return Config(path, settings, doc)
@@ -285,6 +299,32 @@ def public_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+def _check_agent(file: str, doc: yamltree.Document, settings: model.ProjectConfig) -> list[Problem]:
+    """The agent's secrets are references, always (it may listen beyond loopback); a
+    notification's URL is a reference or an https (or loopback) URL."""
+    problems = []
+    for field, variable in (("webhookSecret", "AGENT_WEBHOOK_SECRET"), ("token", "AGENT_TOKEN")):
+        value = getattr(settings.agent, field)
+        if value is not None and not REFERENCE.fullmatch(value):
+            path: yamltree.Path = ("agent", field)
+            problems.append(
+                Problem(
+                    file,
+                    0,
+                    doc.position(path),
+                    path,
+                    f"{field} holds a literal secret: secrets must come from the environment; "
+                    f"write ${{{variable}}} and export {variable}",
+                )
+            )
+    for index, target in enumerate(settings.notifications):
+        where: yamltree.Path = ("notifications", index, "url")
+        message = None if REFERENCE.search(target.url) else _url_problem(target.url)
+        if message:
+            problems.append(Problem(file, 0, doc.position(where), where, message))
+    return problems
+
+
 def _url_problem(url: str) -> str | None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -321,6 +361,22 @@ def _resolve(
 
             updates[field] = REFERENCE.sub(substitute, value)
     return section.model_copy(update=updates)
+
+
+def _raise_unset(unset: list[tuple[str, str]]) -> None:
+    """Every unset variable named at once, with where each is used."""
+    if len(unset) == 1:
+        [(variable, where)] = unset
+        raise ConfigError(
+            f"environment variable {variable} is not set ({where}): export {variable} "
+            "before running reconciler"
+        )
+    if unset:
+        lines = "".join(f"\n  {variable} ({where})" for variable, where in unset)
+        raise ConfigError(
+            f"{len(unset)} environment variables are not set:{lines}\n"
+            f"export them before running reconciler"
+        )
 
 
 def _where(path: yamltree.Path, config: Config) -> str:

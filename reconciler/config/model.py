@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr
 
@@ -139,6 +139,53 @@ class ManifestSettings(Frozen):
     )
 
 
+class AgentSettings(Frozen):
+    """`reconciler agent`: where it keeps its history, and the secrets of its HTTP surface."""
+
+    database: StrictStr = Field(
+        default=".reconciler/agent.db",
+        description="The SQLite file of the agent's history (every cycle), relative to this "
+        "file. Default: .reconciler/agent.db",
+    )
+    webhookSecret: StrictStr | None = Field(
+        default=None,
+        description="The secret of POST /hooks/git (GitHub's X-Hub-Signature-256 HMAC, or "
+        "GitLab's X-Gitlab-Token): a ${VARIABLE} reference. Default: none (the hook is off).",
+    )
+    token: StrictStr | None = Field(
+        default=None,
+        description="A bearer token for every route of the agent but /healthz: a "
+        "${VARIABLE} reference. Default: none (the agent listens on loopback).",
+    )
+
+
+NotificationEvent = Literal["drift", "healed", "applied", "failed", "revision-refused"]
+NOTIFICATION_EVENTS: tuple[NotificationEvent, ...] = (
+    "drift",
+    "healed",
+    "applied",
+    "failed",
+    "revision-refused",
+)
+
+
+class Notification(Frozen):
+    """A target the agent tells of what happens: a Microsoft Teams Workflows webhook (an
+    Adaptive Card) or any webhook (the event as JSON)."""
+
+    kind: Literal["teams", "webhook"] = Field(description="teams or webhook.")
+    url: StrictStr = Field(
+        description="Where to post: a ${VARIABLE} reference (the URL is a secret), or an "
+        "https URL (http for loopback only)."
+    )
+    events: tuple[NotificationEvent, ...] = Field(
+        default=NOTIFICATION_EVENTS,
+        description="The events it wants: drift, healed, applied, failed, revision-refused. "
+        "Default: all of them.",
+        json_schema_extra={"uniqueItems": True},
+    )
+
+
 class ProjectConfig(Frozen):
     """reconciler.yaml"""
 
@@ -155,4 +202,10 @@ class ProjectConfig(Frozen):
     )
     sandbox: SandboxSettings = Field(
         default_factory=SandboxSettings, description="The embedded sandbox's seed and database."
+    )
+    agent: AgentSettings = Field(
+        default_factory=AgentSettings, description="`reconciler agent`: history and secrets."
+    )
+    notifications: list[Notification] = Field(
+        default_factory=list, description="Where the agent tells of drift, heals and applies."
     )

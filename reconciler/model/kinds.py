@@ -196,6 +196,12 @@ class Policy(Frozen):
         description="Hold the enterprise's changes while ContextSMS says its contact has "
         "not paid. Default: false.",
     )
+    selfHeal: StrictBool = Field(
+        default=False,
+        description="`reconciler agent` applies git's state back when it finds this "
+        "enterprise drifted live; without it the drift is reported (OutOfSync) and left. "
+        "Default: false.",
+    )
 
 
 # --- the registry ----------------------------------------------------------------------

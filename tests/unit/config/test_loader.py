@@ -146,3 +146,59 @@ def test_targets_are_the_configured_urls_without_credentials(tmp_path: pathlib.P
     )
     assert loader.public_url("http://127.0.0.1:9/x") == "http://127.0.0.1:9/x"
     assert list(loader.PROVIDERS) == ["connecttoteams", "contextsms", "connectel"]
+
+
+AGENT = """\
+agent:
+  database: state/agent.db
+  webhookSecret: ${HOOK_SECRET}
+  token: ${AGENT_TOKEN}
+notifications:
+  - {kind: teams, url: "${TEAMS_URL}", events: [drift, failed]}
+  - {kind: webhook, url: "http://127.0.0.1:9999/hook"}
+"""
+
+
+def test_the_agents_settings_resolve_every_secret_at_use(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "reconciler.yaml").write_text(AGENT)
+    config = loader.load(tmp_path / "reconciler.yaml")
+    with pytest.raises(ConfigError) as unset:
+        config.agent({})
+    assert str(unset.value).splitlines()[0] == "3 environment variables are not set:"
+    assert "  TEAMS_URL (" in str(unset.value) and "notifications.0.url" in str(unset.value)
+    env = {
+        "HOOK_SECRET": "h00k-secret",
+        "AGENT_TOKEN": "t0ken-1234",
+        "TEAMS_URL": "https://teams.example/hook",
+    }
+    agent = config.agent(env)
+    assert (agent.webhook_secret, agent.token, agent.database) == (
+        "h00k-secret",
+        "t0ken-1234",
+        tmp_path / "state" / "agent.db",
+    )
+    assert [(n.kind, n.url, n.events) for n in agent.notifications] == [
+        ("teams", "https://teams.example/hook", ("drift", "failed")),
+        (
+            "webhook",
+            "http://127.0.0.1:9999/hook",
+            ("drift", "healed", "applied", "failed", "revision-refused"),
+        ),
+    ]
+
+
+def test_the_agents_secrets_are_references_and_its_targets_https(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "reconciler.yaml").write_text(
+        "agent: {token: plain-text}\nnotifications:\n  - {kind: teams, url: 'http://teams.example/hook'}\n"
+    )
+    with pytest.raises(ConfigError) as refused:
+        loader.load(tmp_path / "reconciler.yaml")
+    message = str(refused.value)
+    assert (
+        "agent.token: token holds a literal secret: secrets must come from the environment; write ${AGENT_TOKEN} and export AGENT_TOKEN"
+        in message
+    )
+    assert (
+        "notifications[0].url: 'http://teams.example/hook' uses http: https is required except for loopback addresses"
+        in message
+    )
