@@ -20,6 +20,7 @@ from reconciler.engine.workspace import config as find_config
 from reconciler.engine.workspace import load as load_workspace
 
 if TYPE_CHECKING:
+    from reconciler.apply.executor import Stop
     from reconciler.apply.outcome import Event
     from reconciler.config.loader import Config
     from reconciler.engine.applying import ApplyResult, Review
@@ -127,6 +128,7 @@ class Reconciler:
         review: Review | None = None,
         on_event: Callable[[Event], None] | None = None,
         reread: bool = True,
+        stop: Stop | None = None,
     ) -> ApplyResult:
         """Make the live platforms match the manifests.
 
@@ -135,7 +137,9 @@ class Reconciler:
         None (every enterprise). `review(plan)` is shown the plan before anything is sent;
         returning False stops with `errors.Cancelled`. `on_event` hears each change start
         and finish and each retried call. With `reread`, what was touched is read and
-        planned again afterwards: `result.converged` says whether nothing remains.
+        planned again afterwards: `result.converged` says whether nothing remains. Once
+        `stop` (a threading.Event, say) is set, no change starts; those under way finish,
+        the rest are skipped, and the journal says it stopped.
         """
         from reconciler.engine import applying
         from reconciler.plan.model import Plan
@@ -145,7 +149,7 @@ class Reconciler:
             scope = Scope(enterprises=tuple(e.name for e in saved.enterprises))
         else:
             scope = target if isinstance(target, Scope) else EVERYTHING
-        settings = applying.ApplySettings(force, review, on_event, reread)
+        settings = applying.ApplySettings(force, review, on_event, reread, stop)
         return applying.apply(self.workspace(scope), saved, settings, self._options())
 
     def drift(self, scope: Scope | None = None) -> DriftReport:

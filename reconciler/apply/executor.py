@@ -19,7 +19,7 @@ import collections
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from reconciler import errors
 from reconciler.apply import refs
@@ -31,6 +31,15 @@ from reconciler.providers.telemetry import scoped
 from reconciler.wire.endpoints import Answer, Request
 
 OnEvent = Callable[[Event], None]
+STOPPED = "not started: the apply was stopped"
+
+
+class Stop(Protocol):
+    """What says the apply must stop (a threading.Event or an asyncio.Event will do)."""
+
+    def is_set(self) -> bool: ...
+
+
 Node = tuple[str, int]  # (change id, index of the call in the change)
 
 
@@ -63,9 +72,17 @@ def graph(changes: tuple[Change, ...]) -> _Graph:
 
 
 class Executor:
-    def __init__(self, plan: Plan, session: Session, parallelism: int, on_event: OnEvent) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        session: Session,
+        parallelism: int,
+        on_event: OnEvent,
+        stop: Stop | None = None,
+    ) -> None:
         self.session = session
         self.on_event = on_event
+        self.stop = stop  # once set, no change starts; those under way finish
         self.parallelism = parallelism
         self.refs: dict[str, Any] = {}
         self.status: dict[str, Status] = {}
@@ -117,6 +134,9 @@ class Executor:
                 return
             change = self.by_id[node[0]]
             if change.id in self.status:  # failed or skipped while this call waited
+                continue
+            if self.stop is not None and self.stop.is_set() and change.id not in self.started:
+                self._drop(change, STOPPED, "skipped")
                 continue
             await self._run(change, node[1])
 
@@ -199,5 +219,15 @@ class Executor:
         self.on_event(Event("finish", change.id, self.done, self.total, outcome))
 
 
-async def execute(plan: Plan, session: Session, *, parallelism: int, on_event: OnEvent) -> Report:
-    return await Executor(plan, session, parallelism, on_event).run()
+async def execute(
+    plan: Plan,
+    session: Session,
+    *,
+    parallelism: int,
+    on_event: OnEvent,
+    stop: Stop | None = None,
+) -> Report:
+    """Apply `plan`'s changes; once `stop` is set, no change starts (those under way finish
+    their calls) and the report says it stopped."""
+    report = await Executor(plan, session, parallelism, on_event, stop).run()
+    return dataclasses.replace(report, stopped=bool(stop and stop.is_set()))

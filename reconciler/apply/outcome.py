@@ -61,6 +61,7 @@ class Report:
     calls: int
     throttled: dict[str, int] = dataclasses.field(default_factory=dict)  # API -> 429s
     convergence: Convergence | None = None  # None: not re-read (asked not to, no change)
+    stopped: bool = False  # asked to stop: the changes not started are skipped
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from reconciler.apply.executor import Stop
 from reconciler.apply.outcome import Convergence, Event, Outcome, Report
 from reconciler.engine.run import OnEvent, Run
 from reconciler.engine.workspace import Workspace
@@ -29,6 +30,7 @@ class ApplySettings:
     review: Review | None = None
     on_event: OnEvent | None = None
     reread: bool = True  # re-read and plan again after the calls
+    stop: Stop | None = None  # once set, no change starts; those under way finish
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,7 +115,8 @@ def apply(
             progress = _Progress(settings.on_event, len(plan.changes))
             unsubscribe = run.session.telemetry.subscribe(progress.retried)
             try:
-                report = run.apply(plan, progress, reread_in=workspace if settings.reread else None)
+                reread_in = workspace if settings.reread else None
+                report = run.apply(plan, progress, reread_in=reread_in, stop=settings.stop)
             finally:
                 unsubscribe()
         summary = run.summary("apply")

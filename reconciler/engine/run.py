@@ -159,17 +159,29 @@ class Run:
                 made = planner.with_payments(made, paid, workspace.desired, settings)
         return Planned(made, found)
 
-    def apply(self, plan: Plan, on_event: OnEvent, *, reread_in: Workspace | None = None) -> Report:
+    def apply(
+        self,
+        plan: Plan,
+        on_event: OnEvent,
+        *,
+        reread_in: Workspace | None = None,
+        stop: executor.Stop | None = None,
+    ) -> Report:
         """Apply the plan's changes (those of the enterprises that did not fail); with
-        `reread_in`, then re-read the enterprises it touched and plan them again."""
+        `reread_in`, then re-read the enterprises it touched and plan them again (not
+        when `stop` was set: nothing new starts then)."""
         mark = self.session.telemetry.mark()
         report = self.perform(
             lambda: executor.execute(
-                plan, self.session, parallelism=self.session.parallelism, on_event=on_event
+                plan,
+                self.session,
+                parallelism=self.session.parallelism,
+                on_event=on_event,
+                stop=stop,
             ),
             "apply",
         )
-        if reread_in is None or not plan.changes:
+        if reread_in is None or not plan.changes or report.stopped:
             return report
         checked = self.reread(reread_in, plan)
         # the re-read's 429s count too: the vendor throttled this run

@@ -59,6 +59,7 @@ def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -
         "endedAt": iso(run.ended),
         "seconds": round(run.seconds, 3),
         "outcome": "complete" if report.ok and not plan.failed else "incomplete",
+        "stopped": report.stopped,
         **provenance.as_dict(),
         "manifestDigest": plan.manifestDigest,
         "totals": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import threading
 
 import httpx
 import pytest
@@ -277,3 +278,39 @@ def test_one_apply_at_a_time_on_a_config(project: Project) -> None:
     assert refused.endswith("wait for it to finish")
     assert project.vendors.writes() == []
     assert project.reconciler().apply().ok  # the lock went with the first apply
+
+
+def test_a_stopped_apply_starts_nothing_new_and_the_next_one_converges(project: Project) -> None:
+    """Stop is asked as the fourth change finishes: the changes already started finish, no
+    other starts, there is no re-read, and the journal says it stopped; the next apply
+    converges with nothing created twice."""
+    stop = threading.Event()
+    started_before_stop: set[str] = set()
+    started_after_stop: set[str] = set()
+    finished: list[str] = []
+
+    def on_event(event: api.Event) -> None:
+        if event.kind == "start":
+            (started_after_stop if stop.is_set() else started_before_stop).add(event.change_id)
+        if event.kind == "finish":
+            finished.append(event.change_id)
+            if len(finished) == 4:
+                stop.set()
+
+    result = project.reconciler(parallelism=1).apply(on_event=on_event, stop=stop)
+    assert result.report.stopped and not result.ok and started_after_stop == set()
+    assert result.convergence is None and "re-read" not in result.run.stages
+    assert {o.change_id for o in result.applied} == started_before_stop  # started: finished
+    assert 4 <= len(result.applied) < 26
+    assert {o.reason for o in result.skipped} == {"not started: the apply was stopped"}
+    assert len(result.applied) + len(result.skipped) == 26
+    assert (result.journal["stopped"], result.journal["outcome"]) == (True, "incomplete")
+    again = project.reconciler().apply()
+    assert again.ok and again.converged
+    assert {o.change_id for o in again.applied} == {o.change_id for o in result.skipped}
+    made = [
+        json.loads(r.content)["name"]
+        for r in project.vendors.requests
+        if r.method == "POST" and r.url.path.endswith("/enterprise/CSP0000003")
+    ]
+    assert sorted(made) == ["Northwind Legal LLP", "Sunshine Dental Clinic"]  # once each
