@@ -140,7 +140,7 @@ class Config:
             for i, n in enumerate(self.settings.notifications)
         )
         _raise_unset(unset)
-        database = self.directory / settings.database
+        database = pathlib.Path(settings.database)
         return AgentConfig(settings.webhookSecret, settings.token, database, targets)
 
 
@@ -150,7 +150,7 @@ class AgentConfig:
 
     webhook_secret: str | None
     token: str | None
-    database: pathlib.Path
+    database: pathlib.Path  # as written: a relative path is under the agent's --state
     notifications: tuple[model.Notification, ...]
 
 

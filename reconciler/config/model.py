@@ -143,9 +143,10 @@ class AgentSettings(Frozen):
     """`reconciler agent`: where it keeps its history, and the secrets of its HTTP surface."""
 
     database: StrictStr = Field(
-        default=".reconciler/agent.db",
-        description="The SQLite file of the agent's history (every cycle), relative to this "
-        "file. Default: .reconciler/agent.db",
+        default="history.db",
+        description="The SQLite file of the agent's history (every cycle); a relative path "
+        "is under the agent's state directory (reconciler agent --state, default "
+        ".reconciler/agent). Default: history.db",
     )
     webhookSecret: StrictStr | None = Field(
         default=None,

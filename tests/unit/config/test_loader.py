@@ -175,7 +175,7 @@ def test_the_agents_settings_resolve_every_secret_at_use(tmp_path: pathlib.Path)
     assert (agent.webhook_secret, agent.token, agent.database) == (
         "h00k-secret",
         "t0ken-1234",
-        tmp_path / "state" / "agent.db",
+        pathlib.Path("state/agent.db"),  # under the agent's --state directory
     )
     assert [(n.kind, n.url, n.events) for n in agent.notifications] == [
         ("teams", "https://teams.example/hook", ("drift", "failed")),
