@@ -46,7 +46,8 @@ class Reconciler:
 
     `env` is where `${VAR}` credentials come from (default: the process's environment);
     `transport` an httpx transport every request goes through (tests, a proxy);
-    `parallelism` the requests in flight per API (default: apply.parallelism).
+    `parallelism` the requests in flight per API (default: apply.parallelism); `pace`
+    a rate ceiling, requests a second to each API, under the configured rateLimit.
 
     Errors are the `reconciler.errors` family: ConfigError (reconciler.yaml),
     ManifestError (invalid manifests, for workflows that need them valid), UsageError
@@ -64,12 +65,14 @@ class Reconciler:
         env: Mapping[str, str] | None = None,
         transport: Transport | None = None,
         parallelism: int | None = None,
+        pace: float | None = None,
     ) -> None:
         self.config_path = pathlib.Path(config) if config is not None else None
         self.paths = tuple(pathlib.Path(p) for p in paths)
         self.env = env
         self.transport = transport
         self.parallelism = parallelism
+        self.pace = pace
 
     def __repr__(self) -> str:
         paths = ", ".join(str(p) for p in self.paths) or "."
@@ -78,7 +81,7 @@ class Reconciler:
     def _options(self) -> SessionOptions:
         from reconciler.providers.session import SessionOptions
 
-        return SessionOptions(self.transport, self.env, self.parallelism)
+        return SessionOptions(self.transport, self.env, self.parallelism, pace=self.pace)
 
     def config(self) -> Config:
         """The reconciler.yaml in use (its defaults when none is found)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from reconciler import __version__
 from reconciler.config import loader as config_loader
@@ -29,7 +29,7 @@ class Scope:
         Scope(selector={"tier": "gold"})
     """
 
-    enterprises: tuple[str, ...] = ()
+    enterprises: Sequence[str] = ()  # kept as a tuple
     selector: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:

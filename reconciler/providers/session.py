@@ -34,13 +34,15 @@ class SessionOptions:
     """How a session reaches the vendors, besides reconciler.yaml: a transport (tests, a
     proxy), the environment `${VAR}`s come from (default: the process's), the requests
     in flight per API (default: apply.parallelism), a retry policy and a sleep other
-    than the configured ones (probes, tests)."""
+    than the configured ones (probes, tests), and a pace: a rate ceiling below the
+    configured one (the agent spreads its reads over its interval)."""
 
     transport: Transport | None = None
     env: Mapping[str, str] | None = None
     parallelism: int | None = None
     retry: RetryPolicy | None = None
     sleep: Sleep | None = None
+    pace: float | None = None  # requests a second to each API at most, under rateLimit
 
 
 def uses_sandbox(config: Config) -> bool:
@@ -126,6 +128,8 @@ class Session:
 
     def _wiring(self, provider: vendors.Provider[Any]) -> http.Wiring:
         rate = getattr(self.config.settings.apply.rateLimit, provider.key)
+        if self.options.pace is not None:
+            rate = min(rate, self.options.pace) if rate is not None else self.options.pace
         gate = Gate(self.parallelism, rate, name=provider.name)
         sleep = self.options.sleep or asyncio.sleep
         return http.Wiring(self.http, gate, self.retry, sleep, self.telemetry)
