@@ -37,6 +37,12 @@ Examples:
     help="Do not re-read and plan again after the calls (apply then cannot prove it "
     "converged). --no-verify is its old name.",
 )
+@click.option(
+    "--revision",
+    metavar="SHA",
+    help="Apply the manifests as they were at this commit (or any git revision) of their "
+    "repository, with today's reconciler.yaml: a rollback, done the GitOps way.",
+)
 @outfiles.journal_options
 @outfiles.metrics_option
 @click.pass_context
@@ -49,16 +55,43 @@ def command(
     yes: bool,
     as_json: bool,
     no_reread: bool,
+    revision: str | None,
     journal_path: pathlib.Path | None,
     junit_path: pathlib.Path | None,
     metrics_file: pathlib.Path | None,
 ) -> int:
     """Make the live platforms match the manifests (or apply a saved plan.json)."""
+    outputs = (journal_path, junit_path, metrics_file)
     saved = None
     if len(rec.paths) == 1 and rec.paths[0].suffix == ".json":  # a saved plan: its scope
+        if revision is not None:
+            raise api.UsageError("a saved plan has its revision already", "--revision")
         saved = api.Plan.load(rec.paths[0])
         rec = api.Reconciler(rec.config_path, saved.paths)
     rec.parallelism = parallelism
+    if revision is not None:
+        from reconciler.agent.repository import worktree
+
+        config = rec.config().path  # today's, found from the paths given
+        with worktree(rec.paths, revision) as (paths, commit):
+            options.note(f"applying the manifests of {commit[:12]}")
+            then = api.Reconciler(config, paths, parallelism=parallelism)
+            return _apply(ctx, then, scope, None, force, yes, as_json, no_reread, outputs)
+    return _apply(ctx, rec, scope, saved, force, yes, as_json, no_reread, outputs)
+
+
+def _apply(
+    ctx: click.Context,
+    rec: api.Reconciler,
+    scope: api.Scope,
+    saved: api.Plan | None,
+    force: bool,
+    yes: bool,
+    as_json: bool,
+    no_reread: bool,
+    outputs: tuple[pathlib.Path | None, pathlib.Path | None, pathlib.Path | None],
+) -> int:
+    journal_path, junit_path, metrics_file = outputs
     review = progress.Review(ctx, ask=not (yes or saved), as_json=as_json)
     with progress.Reporter(as_json=as_json, color=options.color(ctx, "stderr")) as reporter:
         result = rec.apply(

@@ -23,6 +23,8 @@ from reconciler.errors import ReconcilerError, UsageError
 # Commands are imported when used: `validate` must not pay for FastAPI, httpx and rich.
 COMMANDS = {
     "validate": "reconciler.cli.validate:command",
+    "agent": "reconciler.cli.agent:command",
+    "history": "reconciler.cli.history:command",
     "plan": "reconciler.cli.plan:command",
     "apply": "reconciler.cli.apply:command",
     "drift": "reconciler.cli.drift:command",
