@@ -83,7 +83,7 @@ class Notifier:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(ATTEMPTS),
             wait=lambda state: self._wait(state.attempt_number),
-            retry=tenacity.retry_if_exception_type(httpx.HTTPError),
+            retry=tenacity.retry_if_exception(_worth_retrying),
             reraise=True,
         )
         try:
@@ -93,14 +93,15 @@ class Notifier:
                     response.raise_for_status()
         except httpx.HTTPError as exc:
             why = _why(exc)
+            attempts = int(retrying.statistics.get("attempt_number", 1))
             with self._lock:
                 target.failed += 1
                 target.last_error = why
             log.warning(
-                "%s: %s not delivered after %d attempts: %s",
+                "%s: %s not delivered (%s): %s",
                 target.name,
                 notice.event,
-                ATTEMPTS,
+                f"{attempts} attempt{'s' if attempts != 1 else ''}",
                 why,
                 extra={"fields": {"target": target.name, "event": notice.event, "reason": why}},
             )
@@ -108,6 +109,13 @@ class Notifier:
         with self._lock:
             target.sent += 1
             target.last_error = ""
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """A transport error, a 429 or a 5xx may pass; another 4xx will not."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code == 429 or exc.response.status_code >= 500
+    return isinstance(exc, httpx.HTTPError)
 
 
 def _why(exc: httpx.HTTPError) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from reconciler.errors import ReconcilerError
 
 GIT_TIMEOUT = 120.0  # seconds for one git call (a clone of a large repository)
+CREDENTIALS = re.compile(r"(://)[^/\s@]+@")  # a URL's user, password or token, in git's words
 
 
 class GitError(ReconcilerError):
@@ -24,14 +26,12 @@ class GitError(ReconcilerError):
 
 
 def public(source: str) -> str:
-    """`source` without a password or token it may carry (https://user:TOKEN@host/...)."""
+    """`source` without the user, password or token it may carry (https://TOKEN@host/...,
+    https://user:TOKEN@host/...): a URL as it may be shown and logged."""
     parts = urllib.parse.urlsplit(source)
-    if parts.scheme and parts.password:
-        host = parts.hostname or ""
-        netloc = f"{parts.username}@{host}" if parts.username else host
-        if parts.port:
-            netloc += f":{parts.port}"
-        return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    if parts.scheme and "@" in parts.netloc:
+        host = parts.netloc.rpartition("@")[2]
+        return urllib.parse.urlunsplit(parts._replace(netloc=host))
     return source
 
 
@@ -52,7 +52,8 @@ def run_git(where: pathlib.Path | None, *args: str, what: str) -> str:
     except subprocess.TimeoutExpired:
         raise GitError(f"{what}: git did not answer within {GIT_TIMEOUT:.0f} s") from None
     if done.returncode != 0:
-        said = " ".join(done.stderr.split())[:300] or f"exit {done.returncode}"
+        said = CREDENTIALS.sub(r"\1", " ".join(done.stderr.split()))[:300]
+        said = said or f"exit {done.returncode}"
         raise GitError(f"{what}: {said}")
     return done.stdout
 
