@@ -3,11 +3,13 @@ restart; the state a restart picks up."""
 
 from __future__ import annotations
 
+import json
 import pathlib
 
 import pytest
 
 from reconciler.agent.history import CycleEntry, EnterpriseEntry, History, open_existing
+from reconciler.cli import main
 from reconciler.errors import ReconcilerError
 
 JOURNAL = {"version": 2, "changes": [{"id": "a/mapping/+1", "status": "applied"}]}
@@ -112,3 +114,31 @@ def test_a_missing_or_foreign_file_is_a_clear_error(tmp_path: pathlib.Path) -> N
     assert str(wrong.value) == (
         f"{foreign}: cannot open the agent's history (file is not a database)"
     )
+
+
+def test_reconciler_history_reads_the_file_of_the_state_directory(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no reconciler.yaml here: agent.database is history.db
+    assert main.run(["history", "--state", "agent"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {pathlib.Path('agent/history.db')}: no agent history here; the agent writes "
+        "it under its --state directory (agent.database of reconciler.yaml): pass --state "
+        "DIR or --database PATH\n"
+    )
+    with History(tmp_path / "agent" / "history.db") as history:
+        for cycle in cycles():
+            history.record(cycle)
+    assert main.run(["history", "--state", "agent", "--limit", "1"]) == 0
+    assert capsys.readouterr().out == (
+        "#3  1970-01-01T00:05:00.000Z  interval aaaaaaaaaaaa  drift    1.0 s\n"
+        "    zeta  OutOfSync (observed)\n"
+        "        mapping +2: git x, live y\n"
+    )
+    assert (
+        main.run(["history", "--state", "agent", "--enterprise", "acme", "--format", "json"]) == 0
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert [
+        (c["id"], c["startedAt"], c["enterprises"][0]["journal"]) for c in document["cycles"]
+    ] == [(1, "1970-01-01T00:01:40.000Z", JOURNAL)]
