@@ -8,7 +8,7 @@ time each enterprise was in sync, the notification targets' deliveries.
     reconciler_cycles_total{outcome}
     reconciler_api_responses_total{api,status}              every answer of every run
     reconciler_api_throttled_total{api}                     429s
-    reconciler_notifications_total{target,result}           sent / failed
+    reconciler_notifications{target,result}                 sent / failed (a gauge: since start)
 """
 
 from __future__ import annotations
