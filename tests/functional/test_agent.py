@@ -37,6 +37,7 @@ notifications:
   - {kind: webhook, url: "{receiver}/webhook", events: [applied, failed]}
 """
 ROGUE = "19:rogue@thread.tacv2"
+HEALS = "requirePayment: false\n    selfHeal: true"
 DIFFERENCE = (
     "mapping +12025550120 Teams channel: git 19:appointments@thread.tacv2, live {live}: "
     "apply would update it"
@@ -318,12 +319,7 @@ def test_the_agent_applies_commits_reports_and_heals_drift_and_refuses_a_bad_rev
 
     # selfHeal in git: the new revision is applied (the drift with it), and the next
     # out-of-band change is healed.
-    remote.write(
-        "enterprises/sunshine-dental.yaml",
-        (remote.work / "enterprises/sunshine-dental.yaml")
-        .read_text()
-        .replace("requirePayment: false", "requirePayment: false\n    selfHeal: true"),
-    )
+    remote.edit("enterprises/sunshine-dental.yaml", "requirePayment: false", HEALS)
     second = remote.commit("Sunshine Dental heals itself")
     status = agent.wait(
         "applied the second revision",
@@ -350,11 +346,8 @@ def test_the_agent_applies_commits_reports_and_heals_drift_and_refuses_a_bad_rev
     )
 
     # A revision that does not validate is refused; the last good one stays.
-    remote.write(
-        "enterprises/sunshine-dental.yaml",
-        (remote.work / "enterprises/sunshine-dental.yaml")
-        .read_text()
-        .replace("maxChangePercent: 30", "maxChangePercent: lots"),
+    remote.edit(
+        "enterprises/sunshine-dental.yaml", "maxChangePercent: 30", "maxChangePercent: lots"
     )
     bad = remote.commit("Oops")
     why = (
@@ -513,9 +506,10 @@ def test_apply_revision_applies_an_earlier_commits_manifests(
 ) -> None:
     remote = repository(tmp_path / "origin", sandbox, None)
     first = remote.commit("First manifests")
-    manifest = remote.work / "enterprises/sunshine-dental.yaml"
-    manifest.write_text(
-        manifest.read_text().replace("19:appointments@thread.tacv2", "19:bookings@thread.tacv2")
+    remote.edit(
+        "enterprises/sunshine-dental.yaml",
+        "19:appointments@thread.tacv2",
+        "19:bookings@thread.tacv2",
     )
     remote.commit("Appointments go to Bookings")
     assert run("apply", "--yes", ".", cwd=remote.work).returncode == 0

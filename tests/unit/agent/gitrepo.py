@@ -44,6 +44,12 @@ class Remote:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
 
+    def edit(self, path: str, old: str, new: str) -> None:
+        """Replace `old` (which must be there) with `new` in a file of the work tree."""
+        text = (self.work / path).read_text()
+        assert old in text, f"{old!r} not in {path}"
+        self.write(path, text.replace(old, new, 1))
+
     def commit(self, message: str, branch: str = "main") -> str:
         """Commit everything in the work tree and push it; the new commit's id."""
         git(self.work, "add", "--all")
