@@ -27,6 +27,7 @@ from reconciler.agent.metrics import AgentMetrics
 from reconciler.agent.notify import Notifier
 from reconciler.agent.repository import GitError, Repository, public
 from reconciler.config.loader import AgentConfig
+from reconciler.model.state import Enterprise
 from reconciler.render import drift as render_drift
 from reconciler.reports import status as statusmod
 from reconciler.reports.status import EnterpriseStatus, Notice, SyncStatus
@@ -209,15 +210,24 @@ class Agent:
         self._take(settings)
         with self._lock:
             self.refused = None
-        self.heal = {n: e.policy.selfHeal for n, e in checked.enterprises.items()}
+        self.heal = self._mine(rec, checked.enterprises)
         self.good = head  # valid: what live is reconciled to from now on
         self.history.put("good", head)
         self.held.clear()
-        result = rec.apply(self._scope(rec), stop=self.stop)
+        note = self.repo.subject(head)
+        if not self.heal:
+            return self._idle(head, trigger, started)
+        result = rec.apply(api.Scope(enterprises=sorted(self.heal)), stop=self.stop)
         entries = self._after_apply(result, head, lambda name: "applied")
         outcome = "stopped" if result.report.stopped else ("applied" if result.ok else "failed")
-        note = self.repo.subject(head)
         return historymod.CycleEntry(head, trigger, started, time.time(), outcome, note, entries)
+
+    def _idle(self, revision: str, trigger: str, started: float) -> historymod.CycleEntry:
+        """A cycle with no enterprise to reconcile (an empty shard, empty manifests)."""
+        note = "no enterprise to reconcile"
+        if self.setup.shard is not None:
+            note = f"shard {self.setup.shard[0]}/{self.setup.shard[1]} holds no enterprise"
+        return historymod.CycleEntry(revision, trigger, started, time.time(), "idle", note)
 
     def _take(self, settings: AgentConfig) -> None:
         """A new revision's agent settings: its token, hook secret and notification
@@ -266,10 +276,11 @@ class Agent:
 
     def _observe(self, trigger: str, only: str | None, started: float) -> historymod.CycleEntry:
         rec = self.reconciler()
-        if self.heal is None:
-            checked = rec.validate()
-            self.heal = {n: e.policy.selfHeal for n, e in checked.enterprises.items()}
-        scope = api.Scope(enterprises=[only]) if only else self._scope(rec)
+        if self.heal is None:  # a restart: the revision checked out was validated before
+            self.heal = self._mine(rec, rec.validate().enterprises)
+        if not self.heal:
+            return self._idle(self.good or "", trigger, started)
+        scope = api.Scope(enterprises=[only] if only else sorted(self.heal))
         rec.pace = self.pace() if self.setup.spread and not only else None
         report = rec.drift(scope)
         rec.pace = None  # a heal applies at the configured rate
@@ -399,17 +410,15 @@ class Agent:
         self.history.put("pending", json.dumps(sorted(self.pending)))
         return tuple(entries)
 
-    def _scope(self, rec: api.Reconciler) -> api.Scope:
-        """Every enterprise, or those of this agent's shard (as `shards --by count=N`)."""
-        if self.setup.shard is None:
-            return api.Scope()
-        index, count = self.setup.shard
-        shards = rec.shards(f"count={count}")
-        if index > len(shards):
-            raise api.ReconcilerError(
-                f"shard {index}/{count} holds no enterprise: there are only {len(shards)}"
-            )
-        return api.Scope(enterprises=shards[index - 1]["enterprises"])
+    def _mine(self, rec: api.Reconciler, enterprises: Mapping[str, Enterprise]) -> dict[str, bool]:
+        """The enterprises this agent reconciles (all, or its shard's, as `reconciler
+        shards --by count=N` makes them) and whether each heals itself."""
+        names = sorted(enterprises)
+        if self.setup.shard is not None:
+            index, count = self.setup.shard
+            shards = rec.shards(f"count={count}")
+            names = list(shards[index - 1]["enterprises"]) if index <= len(shards) else []
+        return {n: enterprises[n].policy.selfHeal for n in names}
 
     # --- what the HTTP surface reads ------------------------------------------------
 

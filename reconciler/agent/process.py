@@ -49,7 +49,7 @@ def once(agent: Agent) -> int:
         agent.close()
     if entry.outcome == "stopped":
         return 0
-    return exit_code(agent)
+    return 1 if entry.outcome in ("failed", "refused") else exit_code(agent)
 
 
 def run(

@@ -533,3 +533,26 @@ def test_apply_revision_applies_an_earlier_commits_manifests(
     unknown = run("apply", "--yes", "--revision", "nope", ".", cwd=remote.work)
     assert unknown.returncode == 1
     assert unknown.stderr.startswith("error: no commit 'nope' in the repository at ")
+
+
+def test_shard_agents_take_the_enterprises_of_shards_count_n_and_no_other(
+    tmp_path: pathlib.Path, sandbox: Served
+) -> None:
+    remote = repository(tmp_path / "origin", sandbox, None)
+    remote.commit("First manifests")
+    matrix = json.loads(run("shards", ".", "--by", "count=2", cwd=remote.work).stdout)
+    taken = []
+    for i in (1, 2, 3):
+        state = tmp_path / f"shard-{i}"
+        once = run("agent", "--repo", str(remote.bare), "--state", str(state), "--once",
+                   "--shard", f"{i}/3" if i == 3 else f"{i}/2")  # fmt: skip
+        assert once.returncode == 0, once.stderr
+        cycles = json.loads(run("history", "--state", str(state), "--format", "json").stdout)
+        [cycle] = cycles["cycles"]
+        taken.append((cycle["outcome"], [e["name"] for e in cycle["enterprises"]], cycle["note"]))
+    assert taken == [
+        ("applied", matrix["include"][0]["enterprises"], "First manifests"),
+        ("applied", matrix["include"][1]["enterprises"], "First manifests"),
+        ("idle", [], "shard 3/3 holds no enterprise"),
+    ]
+    assert run("drift", ".", cwd=remote.work).returncode == 0  # together: everything
