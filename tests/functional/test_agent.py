@@ -1,249 +1,36 @@
 """`reconciler agent` as it runs in production: a real agent process following a local git
 repository, reconciling a served sandbox, posting notices to a local HTTP receiver, its
-status page read in Chromium; stopped with SIGTERM mid-apply and restarted."""
+status page read in Chromium; one enterprise's trouble and a lost remote."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import hmac
-import http.server
 import json
-import os
 import pathlib
 import re
-import signal
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
 
 import httpx
-import pytest
 
-from tests.functional.conftest import CLI, CONFIG, EXAMPLES, Served, Vendor, run
-from tests.functional.test_drift_html import FLAGS, chromium, rows_of
-from tests.unit.agent.gitrepo import Remote
-
-TOKEN = "agent-t0ken-5678"
-SECRET = "h00k-s3cret"
-AGENT = """\
-agent:
-  webhookSecret: ${AGENT_HOOK_SECRET}
-  token: ${AGENT_TOKEN}
-notifications:
-  - {kind: teams, url: "${TEAMS_WEBHOOK_URL}", events: [drift, healed, revision-refused]}
-  - {kind: webhook, url: "{receiver}/webhook", events: [applied, failed]}
-"""
-ROGUE = "19:rogue@thread.tacv2"
-HEALS = "requirePayment: false\n    selfHeal: true"
-DIFFERENCE = (
-    "mapping +12025550120 Teams channel: git 19:appointments@thread.tacv2, live {live}: "
-    "apply would update it"
+from tests.functional.agents import (
+    DIFFERENCE,
+    HEALS,
+    ROGUE,
+    TOKEN,
+    Receiver,
+    card,
+    enterprise,
+    no_agent_left,
+    receiver,
+    repository,
+    signed,
+    start,
+    timeless,
 )
+from tests.functional.conftest import Served, Vendor, run
+from tests.functional.test_drift_html import FLAGS, chromium, rows_of
 
-
-class Receiver:
-    """A local HTTP endpoint that keeps every JSON body posted to it."""
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, dict[str, Any]]] = []
-        received = self.posts
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                received.append((self.path, json.loads(self.rfile.read(length))))
-                self.send_response(202)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def bodies(self, path: str) -> list[dict[str, Any]]:
-        return [body for where, body in list(self.posts) if where == path]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    yield found
-    found.close()
-
-
-def repository(root: pathlib.Path, sandbox: Served, receiver: Receiver | None) -> Remote:
-    remote = Remote(root)
-    for path in sorted((EXAMPLES / "enterprises").glob("*.yaml")):
-        remote.write(f"enterprises/{path.name}", path.read_text())
-    config = CONFIG.format(url=sandbox.url)
-    if receiver is not None:
-        config += AGENT.replace("{receiver}", receiver.url)
-    remote.write("reconciler.yaml", config)
-    return remote
-
-
-@dataclasses.dataclass
-class RunningAgent:
-    process: subprocess.Popen[str]
-    url: str
-    log: pathlib.Path
-    http: httpx.Client
-
-    def status(self) -> dict[str, Any]:
-        answer = self.http.get("/api/status")
-        assert answer.status_code == 200, answer.text
-        document: dict[str, Any] = answer.json()
-        return document
-
-    def wait(self, what: str, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        """The status once `ready` holds of it (within 60 s: a few cycles of 2 s)."""
-        deadline = time.monotonic() + 60
-        status = self.status()
-        while not ready(status):
-            assert self.process.poll() is None, f"the agent exited: {self.log.read_text()}"
-            assert time.monotonic() < deadline, f"never {what}: {json.dumps(status, indent=1)}"
-            time.sleep(0.2)
-            status = self.status()
-        return status
-
-    def stop(self) -> int:
-        """SIGTERM; the exit code."""
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=90)
-        self.http.close()
-        return code
-
-
-STARTED: list[subprocess.Popen[str]] = []
-
-
-@pytest.fixture(autouse=True)
-def no_agent_left() -> Iterator[None]:
-    """An agent a failed test left running is killed (only those this module started)."""
-    yield
-    while STARTED:
-        process = STARTED.pop()
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
-
-
-def env() -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
-        "PYTHONUNBUFFERED": "1",
-        "AGENT_TOKEN": TOKEN,
-        "AGENT_HOOK_SECRET": SECRET,
-    }
-
-
-def start(remote: Remote, state: pathlib.Path, receiver: Receiver | None) -> RunningAgent:
-    log = state.parent / f"agent-{time.monotonic_ns()}.log"
-    extra = {"TEAMS_WEBHOOK_URL": f"{receiver.url}/teams"} if receiver else {}
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [
-                *CLI,
-                "agent",
-                "--repo",
-                str(remote.bare),
-                "--interval",
-                "2s",
-                "--listen",
-                "127.0.0.1:0",
-                "--state",
-                str(state),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-            text=True,
-            env={**env(), **extra},
-        )
-    STARTED.append(process)
-    deadline = time.monotonic() + 60
-    while not (found := re.search(r"agent listening on (http://\S+)", log.read_text())):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(f"the agent did not start: {log.read_text()}")
-        time.sleep(0.1)
-    url = found.group(1)
-    client = httpx.Client(base_url=url, timeout=10, headers={"Authorization": f"Bearer {TOKEN}"})
-    return RunningAgent(process, url, log, client)
-
-
-def enterprise(status: dict[str, Any], name: str) -> dict[str, Any]:
-    [found] = [e for e in status["enterprises"] if e["name"] == name]
-    return found
-
-
-def card(event: str, enterprise: str | None, summary: str, details: list[str], url: str) -> Any:
-    """The Teams Workflows message the agent posts, but for its time (checked apart)."""
-    titles = {"drift": "drifted from git", "healed": "healed back to git's state"}
-    titles["revision-refused"] = "revision refused"
-    colours = {"drift": "Warning", "healed": "Good", "revision-refused": "Attention"}
-    facts = [{"title": "Event", "value": event}]
-    facts += [{"title": "Enterprise", "value": enterprise}] if enterprise else []
-    body: list[dict[str, Any]] = [
-        {
-            "type": "TextBlock",
-            "size": "Medium",
-            "weight": "Bolder",
-            "color": colours[event],
-            "text": f"{enterprise or 'reconciler'}: {titles[event]}",
-            "wrap": True,
-        },
-        {"type": "TextBlock", "text": summary, "wrap": True},
-        {"type": "FactSet", "facts": facts},
-    ]
-    if details:
-        body.append(
-            {
-                "type": "TextBlock",
-                "text": "\n".join(f"- {line}" for line in details),
-                "wrap": True,
-                "fontType": "Monospace",
-                "size": "Small",
-            }
-        )
-    return {
-        "type": "message",
-        "attachments": [
-            {
-                "contentType": "application/vnd.microsoft.card.adaptive",
-                "contentUrl": None,
-                "content": {
-                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                    "type": "AdaptiveCard",
-                    "version": "1.4",
-                    "body": body,
-                    "actions": [{"type": "Action.OpenUrl", "title": "Status page", "url": url}],
-                },
-            }
-        ],
-    }
-
-
-def timeless(message: dict[str, Any], revision: str) -> dict[str, Any]:
-    """`message` with its revision and time facts checked and taken out."""
-    facts = message["attachments"][0]["content"]["body"][2]["facts"]
-    assert facts[-2] == {"title": "Revision", "value": revision[:12]}
-    assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", facts[-1]["value"])
-    del facts[-2:]
-    return message
-
-
-def signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+__all__ = ["no_agent_left", "receiver"]  # fixtures
 
 
 def test_the_agent_applies_commits_reports_and_heals_drift_and_refuses_a_bad_revision(
@@ -445,114 +232,50 @@ def test_the_agent_applies_commits_reports_and_heals_drift_and_refuses_a_bad_rev
     ]
 
 
-def test_sigterm_mid_apply_exits_0_and_a_restart_converges_creating_nothing_twice(
-    tmp_path: pathlib.Path, sandbox: Served
+def test_one_enterprises_trouble_and_a_lost_remote_are_reported_and_the_loop_goes_on(
+    tmp_path: pathlib.Path, sandbox: Served, receiver: Receiver
 ) -> None:
-    remote = repository(tmp_path / "origin", sandbox, None)
+    quick = "  retry: {attempts: 2, initialBackoff: 0.1, maxBackoff: 0.2}\n"
+    remote = repository(tmp_path / "origin", sandbox, receiver, quick)
     first = remote.commit("First manifests")
+    agent = start(remote, tmp_path / "agent", receiver)
+    agent.wait("applied", lambda s: s["revision"] == first and s["counts"]["Synced"] == 2)
     http = sandbox.client()
-    slow = [{"route": "/*", "latencyMs": 600}]
-    assert http.put("/_sandbox/faults", json=slow).status_code == 200
-    http.delete("/_sandbox/requests")
-    state = tmp_path / "agent"
-    agent = start(remote, state, None)
-    writes = ("/sms/enableSMSServiceForUser", "/sms/addSMSDidsForUser")
-    deadline = time.monotonic() + 60
-    while not any(r["path"].endswith(writes) for r in http.get("/_sandbox/requests").json()):
-        assert time.monotonic() < deadline, "the apply never wrote"
-        time.sleep(0.1)
-    code = agent.stop()  # the calls in flight (0.6 s each) finish; no new change starts
-    assert code == 0, agent.log.read_text()
-    assert "cycle 1 (start): stopped at" in agent.log.read_text()
-
-    # Nothing is done twice: the restart finishes what the stop left.
+    broken = [{"route": "/connecttoteams/sms/getSMSUsers/79", "errorRate": 1.0}]
+    assert http.put("/_sandbox/faults", json=broken).status_code == 200
+    status = agent.wait(
+        "found northwind-legal unreadable",
+        lambda s: enterprise(s, "northwind-legal")["status"] == "Failed",
+    )
+    assert enterprise(status, "sunshine-dental")["status"] == "Synced"
+    failed = enterprise(status, "northwind-legal")["detail"]
+    assert "503" in failed, failed
+    [told] = [b for b in receiver.bodies("/webhook") if b["event"] == "failed"]
+    assert (told["enterprise"], told["revision"], told["summary"]) == (
+        "northwind-legal",
+        first,
+        failed,
+    )
+    after = status["cycles"][0]["id"]
+    status = agent.wait("went on", lambda s: s["cycles"][0]["id"] >= after + 2)
+    assert status["cycles"][0]["outcome"] == "failed"
+    assert agent.http.get("/readyz").status_code == 200  # the others are read
     assert http.put("/_sandbox/faults", json=[]).status_code == 200
-    again = run("agent", "--repo", str(remote.bare), "--state", str(state), "--once")
-    assert again.returncode == 0, again.stderr
-    assert re.search(r"cycle 2 \(once\): applied at " + first[:12], again.stderr), again.stderr
-    history = json.loads(run("history", "--state", str(state), "--format", "json").stdout)
-    [finishing, stopped] = history["cycles"]
-    assert (stopped["outcome"], finishing["outcome"]) == ("stopped", "applied")
-    done = {
-        c["id"]
-        for c in stopped["enterprises"][0]["journal"]["changes"]
-        + stopped["enterprises"][1]["journal"]["changes"]
-        if c["status"] == "applied"
-    }
-    redone = {
-        c["id"]
-        for e in finishing["enterprises"]
-        for c in e["journal"]["changes"]
-        if c["status"] == "applied"
-    }
-    assert done and redone and not done & redone
-    assert len(done | redone) == 26
-    drift = run("drift", ".", cwd=remote.work)
-    assert drift.returncode == 0, drift.stdout
-    live = http.get("/_sandbox/state").json()
-    assert [
-        len(live[t]) for t in ("c2t_sms_user", "c2t_group", "csms_enterprise", "csms_mapping")
-    ] == [
-        12,
-        3,
-        2,
-        6,
-    ]
+    agent.wait("read it again", lambda s: s["counts"]["Synced"] == 2)
+
+    # The remote goes away: said, not fatal; the last good revision is still reconciled.
+    moved = remote.bare.with_name("moved.git")
+    remote.bare.rename(moved)
+    status = agent.wait("lost the remote", lambda s: s["fetchError"] is not None)
+    assert status["fetchError"].startswith(f"cannot fetch main from {remote.bare}: ")
+    ready = agent.http.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["problems"] == [f"repository: {status['fetchError']}"]
+    assert "the repository cannot be fetched: " in agent.http.get("/").text
+    after = status["cycles"][0]["id"]
+    status = agent.wait("went on", lambda s: s["cycles"][0]["id"] >= after + 1)
+    assert (status["revision"], status["cycles"][0]["outcome"]) == (first, "in sync")
+    moved.rename(remote.bare)
+    agent.wait("found the remote again", lambda s: s["fetchError"] is None)
+    assert agent.stop() == 0
     http.close()
-
-
-def test_apply_revision_applies_an_earlier_commits_manifests(
-    tmp_path: pathlib.Path, sandbox: Served
-) -> None:
-    remote = repository(tmp_path / "origin", sandbox, None)
-    first = remote.commit("First manifests")
-    remote.edit(
-        "enterprises/sunshine-dental.yaml",
-        "19:appointments@thread.tacv2",
-        "19:bookings@thread.tacv2",
-    )
-    remote.commit("Appointments go to Bookings")
-    assert run("apply", "--yes", ".", cwd=remote.work).returncode == 0
-
-    rollback = run(
-        "apply", "--yes", "--revision", first[:10], "--report", "j.json", ".", cwd=remote.work
-    )
-    assert rollback.returncode == 0, rollback.stderr
-    assert f"applying the manifests of {first[:12]}" in rollback.stderr
-    journal = json.loads((remote.work / "j.json").read_text())
-    assert (journal["commit"], journal["uncommittedChanges"]) == (first, False)
-    assert [(c["id"], c["status"]) for c in journal["changes"]] == [
-        ("sunshine-dental/mapping/+12025550120", "applied")
-    ]
-    drift = run("drift", ".", cwd=remote.work)  # main says Bookings; live is the rollback
-    assert drift.returncode == 2
-    assert (
-        "mapping +12025550120 Teams channel: git 19:bookings@thread.tacv2, live "
-        "19:appointments@thread.tacv2" in drift.stdout
-    )
-    unknown = run("apply", "--yes", "--revision", "nope", ".", cwd=remote.work)
-    assert unknown.returncode == 1
-    assert unknown.stderr.startswith("error: no commit 'nope' in the repository at ")
-
-
-def test_shard_agents_take_the_enterprises_of_shards_count_n_and_no_other(
-    tmp_path: pathlib.Path, sandbox: Served
-) -> None:
-    remote = repository(tmp_path / "origin", sandbox, None)
-    remote.commit("First manifests")
-    matrix = json.loads(run("shards", ".", "--by", "count=2", cwd=remote.work).stdout)
-    taken = []
-    for i in (1, 2, 3):
-        state = tmp_path / f"shard-{i}"
-        once = run("agent", "--repo", str(remote.bare), "--state", str(state), "--once",
-                   "--shard", f"{i}/3" if i == 3 else f"{i}/2")  # fmt: skip
-        assert once.returncode == 0, once.stderr
-        cycles = json.loads(run("history", "--state", str(state), "--format", "json").stdout)
-        [cycle] = cycles["cycles"]
-        taken.append((cycle["outcome"], [e["name"] for e in cycle["enterprises"]], cycle["note"]))
-    assert taken == [
-        ("applied", matrix["include"][0]["enterprises"], "First manifests"),
-        ("applied", matrix["include"][1]["enterprises"], "First manifests"),
-        ("idle", [], "shard 3/3 holds no enterprise"),
-    ]
-    assert run("drift", ".", cwd=remote.work).returncode == 0  # together: everything
