@@ -34,6 +34,7 @@ from reconciler.reports.status import EnterpriseStatus, Notice, SyncStatus
 
 log = logging.getLogger("reconciler.agent")
 KEPT_CYCLES = 20  # shown on the status page
+GRACE_MARGIN = 10.0  # seconds, after the request timeout, to write the journal and history
 SPREAD = 0.5  # an observation's reads spread over this share of the interval
 MIN_PACE = 1.0  # requests a second to each API, however long the interval
 CONFIG_NAME = "reconciler.yaml"
@@ -81,6 +82,7 @@ class Agent:
         self.pending: set[str] = set()
         self.held: set[str] = set()
         self._reads: int | None = None  # the most calls to one API an observation made
+        self.grace = 60.0  # seconds a stop may take: the request timeout and a margin
         self.status_url = setup.status_url  # links in notices: --public-url, else --listen
 
     # --- start and stop --------------------------------------------------------------
@@ -97,7 +99,9 @@ class Agent:
             if self.head is None:
                 raise GitError(self.fetch_error or "nothing to check out")
             self.repo.checkout(self.head)
-        self.settings = self.reconciler().config().agent(self.setup.env)
+        config = self.reconciler().config()
+        self.settings = config.agent(self.setup.env)
+        self.grace = config.settings.apply.timeout + GRACE_MARGIN
         self.history = historymod.History(self.database(self.settings))
         self.good = self.history.get("good")
         self.seen = self.history.get("seen")

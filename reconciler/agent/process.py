@@ -24,7 +24,6 @@ from reconciler.agent.cycle import Agent
 
 log = logging.getLogger("reconciler.agent")
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
-SETTLE = 60.0  # seconds the loop has, after a signal, to finish the calls in flight
 
 
 def exit_code(agent: Agent) -> int:
@@ -104,7 +103,7 @@ def run(
         log.info("stopping: no new work; finishing the calls in flight")
         agent.stop.set()
         triggers.put(None)
-        loop.join(SETTLE)
+        loop.join(agent.grace)  # the calls in flight end within the request timeout
         if web is not None and web_thread is not None:
             web.should_exit = True
             web_thread.join(10)

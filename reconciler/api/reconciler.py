@@ -78,10 +78,11 @@ class Reconciler:
         paths = ", ".join(str(p) for p in self.paths) or "."
         return f"Reconciler(config={self.config_path}, paths=[{paths}])"
 
-    def _options(self) -> SessionOptions:
+    def _options(self, stop: Stop | None = None) -> SessionOptions:
         from reconciler.providers.session import SessionOptions
 
-        return SessionOptions(self.transport, self.env, self.parallelism, pace=self.pace)
+        halt = stop.is_set if stop is not None else None
+        return SessionOptions(self.transport, self.env, self.parallelism, pace=self.pace, halt=halt)
 
     def config(self) -> Config:
         """The reconciler.yaml in use (its defaults when none is found)."""
@@ -141,8 +142,9 @@ class Reconciler:
         returning False stops with `errors.Cancelled`. `on_event` hears each change start
         and finish and each retried call. With `reread`, what was touched is read and
         planned again afterwards: `result.converged` says whether nothing remains. Once
-        `stop` (a threading.Event, say) is set, no change starts; those under way finish,
-        the rest are skipped, and the journal says it stopped.
+        `stop` (a threading.Event, say) is set, no change starts and no failed call is
+        tried again; the calls in flight end, the rest are skipped, and the journal says
+        it stopped.
         """
         from reconciler.engine import applying
         from reconciler.plan.model import Plan
@@ -153,7 +155,7 @@ class Reconciler:
         else:
             scope = target if isinstance(target, Scope) else EVERYTHING
         settings = applying.ApplySettings(force, review, on_event, reread, stop)
-        return applying.apply(self.workspace(scope), saved, settings, self._options())
+        return applying.apply(self.workspace(scope), saved, settings, self._options(stop))
 
     def drift(self, scope: Scope | None = None) -> DriftReport:
         """What changed live behind git's back, per enterprise (`in_sync` when nothing)."""

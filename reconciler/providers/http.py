@@ -211,7 +211,7 @@ class VendorClient:
         waited, pause = 0.0, max(policy.initial, 0.1)
         while True:
             found = await recover()
-            if found is not None or waited >= window:
+            if found is not None or waited >= window or policy.halted():
                 return found
             step = min(pause, window - waited)
             await self.wiring.sleep(step)

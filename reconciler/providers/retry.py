@@ -24,6 +24,9 @@ class RetryPolicy:
     initial: float = 0.5
     maximum: float = 20.0
     lookup_window: float = 60.0  # seconds a create with no answer is looked for (late commits)
+    # once it says so, no call is tried again (the agent stopping: the call in flight
+    # ends, the next apply finishes the change)
+    halt: Callable[[], bool] | None = dataclasses.field(default=None, compare=False)
 
     def retrying(self, sleep: Sleep, on_retry: OnRetry | None = None) -> tenacity.AsyncRetrying:
         """The retry loop; `on_retry(attempt, wait, error)` before each wait."""
@@ -43,11 +46,16 @@ class RetryPolicy:
             before_sleep=before_sleep,
         )
 
+    def halted(self) -> bool:
+        return self.halt is not None and self.halt()
+
     def _stop(self, state: tenacity.RetryCallState) -> bool:
         """Stop at the deadline, or after `attempts` attempts; a vendor that throttles
         (429) is waited for longer (RATE_LIMITED_ATTEMPTS times as many), since its
         Retry-After and our backed-off rate say when it will take the request."""
         if state.seconds_since_start is not None and state.seconds_since_start >= self.deadline:
+            return True
+        if self.halted():
             return True
         exc = state.outcome.exception() if state.outcome else None
         limit = self.attempts * (

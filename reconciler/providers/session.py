@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import httpx
@@ -43,6 +43,7 @@ class SessionOptions:
     retry: RetryPolicy | None = None
     sleep: Sleep | None = None
     pace: float | None = None  # requests a second to each API at most, under rateLimit
+    halt: Callable[[], bool] | None = None  # once true, no failed call is tried again
 
 
 def uses_sandbox(config: Config) -> bool:
@@ -67,6 +68,8 @@ class Session:
         self.options = options
         self.parallelism = options.parallelism or config.settings.apply.parallelism
         self.retry = options.retry or retry_policy(config)
+        if options.halt is not None:
+            self.retry = dataclasses.replace(self.retry, halt=options.halt)
         mounts = {}
         if sandbox_app is not None:
             mounts[SANDBOX_ORIGIN] = httpx.ASGITransport(app=sandbox_app)

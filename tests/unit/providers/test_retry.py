@@ -76,3 +76,22 @@ def test_a_throttled_create_is_not_looked_up_and_429s_are_waited_for_longer() ->
     assert run(client.send(planned(client, "group", {}, body))) == {"groupId": 9}
     assert paths == ["/sms/createSMSGroup"] * 4  # no look-up: a 429 made nothing
     assert recorder.sleeps == [1, 1, 1]
+
+
+def test_once_halted_no_failed_call_is_tried_again() -> None:
+    recorder = Recorder()
+    stopping = {"now": False}
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        calls += 1
+        stopping["now"] = True  # SIGTERM arrives while the first attempt is in flight
+        return httpx.Response(503, content=b"")
+
+    client = c2t_client(handler, recorder, attempts=6, halt=lambda: stopping["now"])
+    with pytest.raises(errors.Transient):
+        run(client.op("listUsers", enterpriseId=78))
+    assert (calls, recorder.sleeps) == (1, [])
