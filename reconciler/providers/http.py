@@ -190,6 +190,8 @@ class VendorClient:
 
         async for attempt in self.wiring.retry.retrying(self.wiring.sleep, retried):
             with attempt:
+                if failure is not None and self.wiring.retry.halted():
+                    raise failure  # halted while waiting to retry: the last failure stands
                 # A 429 was refused before the vendor acted: nothing to look up then.
                 if recover is not None and failure and not isinstance(failure, errors.RateLimited):
                     found = await self._recover(recover, failure)

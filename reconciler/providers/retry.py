@@ -15,6 +15,7 @@ from reconciler import errors
 Sleep = Callable[[float], Awaitable[None]]
 OnRetry = Callable[[int, float, BaseException], None]  # attempt, wait, what failed
 RATE_LIMITED_ATTEMPTS = 4  # a 429 uses up a quarter of an attempt
+HALT_CHECK = 0.25  # seconds: how often a wait before a retry looks whether to halt
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,12 +38,23 @@ class RetryPolicy:
             if on_retry is not None and exc is not None:
                 on_retry(state.attempt_number, float(wait), exc)
 
+        async def pause(seconds: float) -> None:
+            """`sleep`, cut short once halted (looked at every HALT_CHECK seconds)."""
+            if self.halt is None:
+                await sleep(seconds)
+                return
+            left = seconds
+            while left > 0 and not self.halted():
+                step = min(HALT_CHECK, left)
+                await sleep(step)
+                left -= step
+
         return tenacity.AsyncRetrying(
             stop=self._stop,
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(errors.Transient),
             reraise=True,
-            sleep=sleep,
+            sleep=pause,
             before_sleep=before_sleep,
         )
 

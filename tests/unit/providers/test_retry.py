@@ -95,3 +95,24 @@ def test_once_halted_no_failed_call_is_tried_again() -> None:
     with pytest.raises(errors.Transient):
         run(client.op("listUsers", enterpriseId=78))
     assert (calls, recorder.sleeps) == (1, [])
+
+
+def test_a_halt_during_the_wait_before_a_retry_ends_the_wait_and_the_call() -> None:
+    recorder = Recorder()
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        calls += 1
+        return httpx.Response(503, content=b"")
+
+    def halt() -> bool:  # SIGTERM a second into the first wait (the recorder's clock)
+        return sum(recorder.sleeps) >= 1.0
+
+    client = c2t_client(handler, recorder, attempts=6, initial=8, maximum=8, halt=halt)
+    with pytest.raises(errors.Transient, match="503"):
+        run(client.op("listUsers", enterpriseId=78))
+    assert calls == 1
+    assert recorder.sleeps == [0.25, 0.25, 0.25, 0.25]  # cut short, looked at every 0.25 s
