@@ -38,6 +38,8 @@ def command(
     config_path: pathlib.Path | None,
     enterprises: tuple[str, ...],
     selectors: tuple[str, ...],
+    excludes: tuple[str, ...],
+    exclude_selectors: tuple[str, ...],
     filter_name: str | None,
     fmt: str,
     out: pathlib.Path | None,
@@ -46,7 +48,8 @@ def command(
     of the numbers the manifests use but the inventory cannot serve."""
     find_missing = bool(args) and str(args[0]) == "missing"
     rec = api.Reconciler(config_path, args[1:] if find_missing else args)
-    found = rec.numbers(api.Scope.parse(enterprises, selectors), filter=filter_name)
+    scope = api.Scope.parse(enterprises, selectors, excludes, exclude_selectors)
+    found = rec.numbers(scope, filter=filter_name)
     for problem in found.failed:
         click.echo(f"error: {problem.describe()}", err=True)
     code = exitcodes.ERROR if found.failed else exitcodes.OK

@@ -35,6 +35,20 @@ def config(function: F) -> F:
 
 def scope(function: F) -> F:
     function = click.option(
+        "--exclude-selector",
+        "exclude_selectors",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Leave out enterprises whose metadata.labels match (repeat: any one excludes).",
+    )(function)
+    function = click.option(
+        "--exclude",
+        "excludes",
+        multiple=True,
+        metavar="NAME",
+        help="Leave out this enterprise (metadata.name); repeat for several.",
+    )(function)
+    function = click.option(
         "--selector",
         "selectors",
         multiple=True,
@@ -62,11 +76,15 @@ def workspace(*, scoped: bool = True) -> Callable[[F], F]:
             config_path: pathlib.Path | None,
             enterprises: tuple[str, ...] = (),
             selectors: tuple[str, ...] = (),
+            excludes: tuple[str, ...] = (),
+            exclude_selectors: tuple[str, ...] = (),
             **kwargs: Any,
         ) -> Any:
             rec = api.Reconciler(config_path, paths)
             if scoped:
-                kwargs["scope"] = api.Scope.parse(enterprises, selectors)
+                kwargs["scope"] = api.Scope.parse(
+                    enterprises, selectors, excludes, exclude_selectors
+                )
             return function(*args, rec=rec, **kwargs)
 
         decorated = scope(command) if scoped else command

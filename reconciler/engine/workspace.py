@@ -23,40 +23,62 @@ from reconciler.reports.provenance import Provenance
 @dataclasses.dataclass(frozen=True)
 class Scope:
     """Which enterprises of the manifests a workflow takes: those named in `enterprises`
-    (any of them; all when empty) whose `metadata.labels` hold every pair of `selector`.
+    (any of them; all when empty) whose `metadata.labels` hold every pair of `selector`,
+    less those named in `exclude` and those whose labels hold any pair of
+    `exclude_selector` (Terraform's -exclude).
 
         Scope(enterprises=["sunshine-dental"])
-        Scope(selector={"tier": "gold"})
+        Scope(selector={"tier": "gold"}, exclude=["northwind-legal"])
+        Scope(exclude_selector={"ring": "canary"})
     """
 
     enterprises: Sequence[str] = ()  # kept as a tuple
     selector: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    exclude: Sequence[str] = ()  # kept as a tuple
+    exclude_selector: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # accept any iterable of names and any mapping; keep immutable, ordered values
         object.__setattr__(self, "enterprises", tuple(self.enterprises))
         object.__setattr__(self, "selector", dict(self.selector))
+        object.__setattr__(self, "exclude", tuple(self.exclude))
+        object.__setattr__(self, "exclude_selector", dict(self.exclude_selector))
 
     @classmethod
-    def parse(cls, enterprises: Iterable[str] = (), selectors: Iterable[str] = ()) -> Scope:
-        """From the command line's `--enterprise NAME` and `--selector KEY=VALUE` values."""
-        pairs = {}
-        for text in selectors:
-            key, sep, value = text.partition("=")
-            if not sep or not key:
-                raise UsageError(f"{text!r} is not key=value", "--selector")
-            pairs[key] = value
-        return cls(tuple(enterprises), pairs)
+    def parse(
+        cls,
+        enterprises: Iterable[str] = (),
+        selectors: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        exclude_selectors: Iterable[str] = (),
+    ) -> Scope:
+        """From the command line's `--enterprise NAME`, `--selector KEY=VALUE`, `--exclude
+        NAME` and `--exclude-selector KEY=VALUE` values."""
+        return cls(
+            tuple(enterprises),
+            _pairs(selectors, "--selector"),
+            tuple(exclude),
+            _pairs(exclude_selectors, "--exclude-selector"),
+        )
 
     def describe(self) -> str:
-        """The selector as the command line writes it."""
-        return " ".join(f"{k}={v}" for k, v in self.selector.items())
+        """The selectors as the command line writes them."""
+        words = [f"{k}={v}" for k, v in self.selector.items()]
+        words += [f"--exclude {name}" for name in self.exclude]
+        words += [f"--exclude-selector {k}={v}" for k, v in self.exclude_selector.items()]
+        return " ".join(words)
+
+    def excludes(self, name: str, labels: Mapping[str, str]) -> bool:
+        """Whether an enterprise of this name and labels is left out."""
+        return name in self.exclude or any(
+            labels.get(k) == v for k, v in self.exclude_selector.items()
+        )
 
     def apply(self, desired: state.State) -> state.State:
         """The enterprises of `desired` in this scope; an unknown name, or a scope that
         matches nothing, is an error."""
         known = desired.enterprises
-        unknown = [e for e in self.enterprises if e not in known]
+        unknown = [e for e in (*self.enterprises, *self.exclude) if e not in known]
         if unknown:
             raise ReconcilerError(
                 f"no enterprise named {', '.join(repr(u) for u in unknown)} in the manifests "
@@ -67,6 +89,7 @@ class Scope:
             for name, e in known.items()
             if (not self.enterprises or name in self.enterprises)
             and all(e.labels.get(k) == v for k, v in self.selector.items())
+            and not self.excludes(name, e.labels)
         }
         if not chosen:
             raise ReconcilerError(f"no enterprise matches {self.describe()}")
@@ -74,6 +97,16 @@ class Scope:
 
 
 EVERYTHING = Scope()
+
+
+def _pairs(texts: Iterable[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for text in texts:
+        key, sep, value = text.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{text!r} is not key=value", option)
+        pairs[key] = value
+    return pairs
 
 
 @dataclasses.dataclass(frozen=True)

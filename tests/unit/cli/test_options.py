@@ -49,6 +49,10 @@ def test_the_workspace_options_become_a_reconciler_and_a_scope() -> None:
         "x",
         "--selector",
         "tier=gold",
+        "--exclude",
+        "y",
+        "--exclude-selector",
+        "ring=canary",
     ]
     assert main.run(argv) == 0
     rec = SEEN["rec"]
@@ -57,7 +61,7 @@ def test_the_workspace_options_become_a_reconciler_and_a_scope() -> None:
         pathlib.Path("c.yaml"),
         (pathlib.Path("a/"), pathlib.Path("b.yaml")),
     )
-    assert SEEN["scope"] == api.Scope(("x",), {"tier": "gold"})
+    assert SEEN["scope"] == api.Scope(("x",), {"tier": "gold"}, ("y",), {"ring": "canary"})
     assert main.run(["probe-all"]) == 0
     assert (SEEN["rec"].paths, SEEN["scope"]) == ((), None)  # type: ignore[attr-defined]
 
@@ -67,6 +71,10 @@ def test_a_selector_without_a_value_is_a_usage_error(capsys: pytest.CaptureFixtu
     assert main.run(["probe", "--selector", "tier"]) == 64
     assert (
         capsys.readouterr().err == "Error: Invalid value for --selector: 'tier' is not key=value\n"
+    )
+    assert main.run(["probe", "--exclude-selector", "=x"]) == 64
+    assert capsys.readouterr().err == (
+        "Error: Invalid value for --exclude-selector: '=x' is not key=value\n"
     )
 
 

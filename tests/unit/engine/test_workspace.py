@@ -64,6 +64,29 @@ def test_a_scope_takes_names_and_labels_and_refuses_what_matches_nothing(
     assert Scope(enterprises=iter(["x"])).enterprises == ("x",)  # any iterable of names
 
 
+def test_a_scope_leaves_out_enterprises_by_name_or_label(project: pathlib.Path) -> None:
+    desired = workspace.load((project / "enterprises",), None).desired
+    assert list(Scope(exclude=["northwind-legal"]).apply(desired).enterprises) == [
+        "sunshine-dental"
+    ]
+    assert list(Scope(exclude_selector={"tier": "gold"}).apply(desired).enterprises) == [
+        "northwind-legal"
+    ]
+    either = Scope(exclude_selector={"tier": "gold", "region": "nowhere"})  # any pair excludes
+    assert list(either.apply(desired).enterprises) == ["northwind-legal"]
+    everything = Scope(exclude=["northwind-legal"], exclude_selector={"tier": "gold"})
+    with pytest.raises(ReconcilerError) as none:
+        everything.apply(desired)
+    assert str(none.value) == (
+        "no enterprise matches --exclude northwind-legal --exclude-selector tier=gold"
+    )
+    with pytest.raises(ReconcilerError, match=r"^no enterprise named 'nothwind' in the manifests"):
+        Scope(exclude=["nothwind"]).apply(desired)  # a typo never widens the scope silently
+    assert Scope.parse((), (), ["a"], ["ring=canary"]) == Scope(
+        exclude=("a",), exclude_selector={"ring": "canary"}
+    )
+
+
 def test_invalid_manifests_and_a_missing_config_file_are_errors(project: pathlib.Path) -> None:
     (project / "enterprises" / "broken.yaml").write_text(
         "apiVersion: reconciler/v1\nkind: Tenant\n"
