@@ -14,8 +14,17 @@ import dataclasses
 from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
-from pydantic.config import JsonDict
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+from pydantic.config import JsonDict, JsonValue
+from pydantic_core import PydanticCustomError
 
 from reconciler.model import types
 
@@ -178,8 +187,49 @@ class ContextSmsEnterprise(Frozen):
     )
 
 
+def _ignore_rule(value: Any) -> str:
+    """`kind.field`: a field of a kind the live side owns."""
+    if not isinstance(value, str) or value.count(".") != 1:
+        raise PydanticCustomError(
+            "ignore_rule", f"{value!r} is not kind.field: write e.g. smsUser.userTag"
+        )
+    kind_name, field = value.split(".")
+    kind = KINDS.get(kind_name)
+    if kind is None or not kind.ignorable:
+        choices = ", ".join(k.name for k in KINDS.values() if k.ignorable)
+        raise PydanticCustomError(
+            "ignore_rule", f"unknown kind {kind_name!r} in {value!r}: expected one of {choices}"
+        )
+    if field in kind.identity:
+        raise PydanticCustomError(
+            "ignore_rule",
+            f"{value} is what identifies each {kind.label}: it cannot be ignored",
+        )
+    if field not in kind.ignorable:
+        raise PydanticCustomError(
+            "ignore_rule",
+            f"{kind_name} has no field {field!r} to ignore: expected one of "
+            f"{', '.join(kind.ignorable)}",
+        )
+    return value
+
+
+IgnoreRule = Annotated[str, BeforeValidator(_ignore_rule)]
+
+
+def _ignore_schema(schema: JsonDict) -> None:
+    """Editors offer every rule: `ignore` items are an enum of kind.field."""
+    rules: list[JsonValue] = [f"{k.name}.{f}" for k in KINDS.values() for f in k.ignorable]
+    properties = schema.get("properties")
+    ignore = properties.get("ignore") if isinstance(properties, dict) else None
+    if isinstance(ignore, dict):
+        ignore["items"] = {"type": "string", "enum": rules}
+
+
 class Policy(Frozen):
     """How the planner may treat this enterprise."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_ignore_schema)
 
     prune: StrictBool = Field(
         default=False,
@@ -201,6 +251,13 @@ class Policy(Frozen):
         description="`reconciler agent` applies git's state back when it finds this "
         "enterprise drifted live; without it the drift is reported (OutOfSync) and left. "
         "Default: false.",
+    )
+    ignore: tuple[IgnoreRule, ...] = Field(
+        default=(),
+        description="Fields the live side owns, as kind.field (e.g. smsUser.userTag, "
+        "mapping.name): never planned nor reported as drift; a change made for another "
+        "field keeps the live value; a new object takes the manifest's. Default: none.",
+        json_schema_extra=UNIQUE,
     )
 
 
@@ -282,6 +339,13 @@ class Kind:
     managed: bool = False  # counts toward policy.maxChangePercent
     holder: str = ""  # the inventory's assignee type when it holds numbers (USER...)
     after_failures: bool = False  # its change runs even when one it waits for failed
+    identity: tuple[str, ...] = ()  # the fields that say which object it is
+
+    @property
+    def ignorable(self) -> tuple[str, ...]:
+        """The fields `policy.ignore` may give to the live side: what a create shows,
+        less the identity."""
+        return tuple(f for f in self.attributes if f not in self.identity)
 
     def defaults(self, essence: dict[str, Any]) -> dict[str, Any]:
         """What each field of `essence` would be had the manifest not set it: the
@@ -309,6 +373,7 @@ KINDS: dict[str, Kind] = {
             model=ContextSmsEnterprise,
             essence=contextsms_essence,
             attributes=("cspId", "contact", "number", "email"),
+            identity=("cspId", "name"),
         ),
         Kind(
             CONNECTTOTEAMS,
@@ -318,6 +383,7 @@ KINDS: dict[str, Kind] = {
             model=ConnecttoTeamsEnterprise,
             essence=connecttoteams_essence,
             attributes=("services",),
+            identity=("enterpriseName",),
         ),
         Kind(
             SMS_USER,
@@ -328,6 +394,7 @@ KINDS: dict[str, Kind] = {
             field="users",
             essence=user_essence,
             attributes=("numbers", "userTag", "email", "userType", "useCallingPhoneNumber"),
+            identity=("userId",),
             prunable=True,
             managed=True,
             holder="USER",
@@ -341,6 +408,7 @@ KINDS: dict[str, Kind] = {
             field="groups",
             essence=group_essence,
             attributes=("owner", "numbers", "members"),
+            identity=("name",),
             prunable=True,
             managed=True,
             holder="SMS_GROUP",
@@ -354,6 +422,7 @@ KINDS: dict[str, Kind] = {
             field="mappings",
             essence=mapping_essence,
             attributes=("messagingAppType", "messagingAppId", "name"),
+            identity=("phoneNumber",),
             prunable=True,
             managed=True,
         ),

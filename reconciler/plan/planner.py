@@ -17,7 +17,17 @@ from typing import Any
 
 from reconciler.model import kinds, live, state
 from reconciler.model.problem import Problem
-from reconciler.plan import diff, enterprises, groups, mappings, numbers, planfile, safety, users
+from reconciler.plan import (
+    diff,
+    enterprises,
+    groups,
+    ignore,
+    mappings,
+    numbers,
+    planfile,
+    safety,
+    users,
+)
 from reconciler.plan.calls import Compiler
 from reconciler.plan.diff import Diffed
 from reconciler.plan.draft import Context, Draft
@@ -136,7 +146,8 @@ def _context(
         csms.enterpriseId if csms else ref(f"{enterprise.name}/contextsms.enterpriseId"),
         reseller_id,
     )
-    return Context(desired=enterprise, live=found, compiler=compiler)
+    desired = ignore.owned(enterprise, found.state if found else None)
+    return Context(desired=desired, live=found, compiler=compiler)
 
 
 def _order(ctx: Context) -> None:

@@ -29,3 +29,28 @@ def test_exclude_leaves_an_enterprise_out_of_plan_apply_and_drift(
         "error: no enterprise named 'sunshine' in the manifests (known: northwind-legal, "
         "sunshine-dental)\n",
     )
+
+
+def test_an_ignored_field_changed_out_of_band_is_no_drift_and_export_writes_it_live(
+    project: Project, vendor: Vendor
+) -> None:
+    project.edit(
+        "sunshine-dental",
+        "    requirePayment: false",
+        "    requirePayment: false\n    ignore: [mapping.messagingAppId, smsUser.userTag]",
+    )
+    project.apply()
+    vendor.remap("+12025550120", "19:owned-by-the-clinic@thread.tacv2")
+    drift = project.run("drift", ".")
+    assert (drift.returncode, drift.stdout.splitlines()[-1]) == (
+        0,
+        "No drift: 2 enterprises match the manifests.",
+    )
+    project.edit("sunshine-dental", "19:appointments@thread.tacv2", "19:bookings@thread.tacv2")
+    assert project.run("plan", "--detailed-exitcode", ".").returncode == 0  # git's is ignored
+    exported = project.run(
+        "export", "--enterprise", "sunshine-dental", "--csp", "CSP0000003", "-o", "live"
+    )
+    assert exported.returncode == 0, exported.stderr
+    written = (project.root / "live" / "sunshine-dental.yaml").read_text()
+    assert "messagingAppId: 19:owned-by-the-clinic@thread.tacv2\n" in written, written

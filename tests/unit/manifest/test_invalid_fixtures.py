@@ -172,6 +172,15 @@ EXPECTED = {
         "  {file}:15:3: spec.extras: unknown field 'extras': expected one of connecttoteams, contextsms, mappings, policy, smsGroups, smsUsers\n"
         "validation failed: 3 problems\n",
     ),
+    "unknown-ignore-rule": (
+        1,
+        "{file}: document 1 (Enterprise acme):\n"
+        "  {file}:12:9: spec.policy.ignore[1]: unknown kind 'smsUsers' in 'smsUsers.userTag': expected one of contextsms, connecttoteams, smsUser, smsGroup, mapping\n"
+        "  {file}:13:9: spec.policy.ignore[2]: smsUser.userId is what identifies each SMS user: it cannot be ignored\n"
+        "  {file}:14:9: spec.policy.ignore[3]: mapping has no field 'channel' to ignore: expected one of messagingAppType, messagingAppId, name\n"
+        "  {file}:15:9: spec.policy.ignore[4]: 'userTag' is not kind.field: write e.g. smsUser.userTag\n"
+        "validation failed: 4 problems\n",
+    ),
     "unknown-kind": (
         1,
         "{file}: document 1 (Tenant acme):\n"

@@ -305,3 +305,38 @@ def test_a_services_change_edits_the_enterprise_keeping_its_live_settings() -> N
         "resellerId": 54,
         "services": ["CALLAPP", "PBX", "SMS"],
     }
+
+
+def test_ignored_fields_are_the_live_sides_and_a_change_keeps_their_live_value() -> None:
+    live_side = enterprise(
+        users=[user("a@x.com", N[0], userTag="set-in-portal")],
+        mappings=[mapping(N[1], "19:live", "Named live")],
+    )
+    rules = ("smsUser.userTag", "mapping.name", "contextsms.contact")
+    desired = enterprise(
+        users=[user("a@x.com", N[0], N[2], userTag="from-git"), user("b@x.com", userTag="new")],
+        mappings=[mapping(N[1], "19:git", "Named in git")],
+        ignore=rules,
+    )
+    desired = desired.model_copy(
+        update={"contextsms": desired.contextsms.model_copy(update={"contact": "Bob"})}  # type: ignore[union-attr]
+    )
+    result = plan([desired], [found(live_side)])
+    assert summary(result) == [
+        "create smsUser b@x.com",
+        "update smsUser a@x.com",
+        "update mapping +12025550102",
+        "sync sync Unified App",
+    ]
+    new, numbers, channel = result.changes[:3]
+    assert [f.field for f in numbers.fields] == ["numbers"]  # not userTag
+    assert [f.field for f in channel.fields] == ["messagingAppId"]  # not name
+    assert all(c.body.get("userTag") != "from-git" for c in numbers.calls)
+    assert new.after is not None and new.after["userTag"] == "new"  # nothing live to keep
+    assert channel.after is not None and channel.after["name"] == "Named live"
+    unchanged = enterprise(
+        users=[user("a@x.com", N[0], userTag="other")],
+        mappings=[mapping(N[1], "19:live", "Other")],
+        ignore=rules,
+    )
+    assert plan([unchanged], [found(live_side)]).changes == ()  # no drift either
