@@ -317,9 +317,7 @@ class Agent:
                         historymod.EnterpriseEntry(enterprise.name, "Synced", "observed")
                     )
             elif enterprise.name in self.pending:
-                heal.append(enterprise.name)
-                at = (self.good or "")[:12]
-                self._set(enterprise.name, "Healing", f"finishing the apply of {at}", lines)
+                heal.append(enterprise.name)  # its status stays until the apply says
             elif (self.heal or {}).get(enterprise.name):
                 heal.append(enterprise.name)
                 self._set(enterprise.name, "Healing", "drifted: applying git's state back", lines)
@@ -377,6 +375,8 @@ class Agent:
                 status = statusmod.held_or_failed(planned.problems)
                 why = "; ".join(p.message for p in planned.problems)
                 event = "failed" if status == "Failed" else None
+            elif planned.heldBack:  # a change window: it waits, no failure
+                status, why, event = "HeldBack", planned.heldBack, None
             elif failed:
                 status, why, event = "Failed", failed[0].reason, "failed"
             elif any(o.status == "skipped" for o in mine):
@@ -388,8 +388,11 @@ class Agent:
                 plural = "s" if count != 1 else ""
                 why = f"{action} {count} change{plural} at {at}" if count else f"in sync with {at}"
                 event = action if count else None
-            (self.pending.add if status in ("Failed", "Unknown") else self.pending.discard)(name)
-            (self.held.add if status == "HeldBack" else self.held.discard)(name)
+            # what did not finish, and what a change window holds, is tried every cycle
+            unfinished = status in ("Failed", "Unknown") or bool(planned.heldBack)
+            (self.pending.add if unfinished else self.pending.discard)(name)
+            ruled = status == "HeldBack" and not planned.heldBack  # until a new revision
+            (self.held.add if ruled else self.held.discard)(name)
             lines = tuple(f"{o.status}: {o.change_id}" for o in mine)
             self._set(
                 name,

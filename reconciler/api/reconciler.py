@@ -116,19 +116,24 @@ class Reconciler:
 
     # --- plan, apply, drift ----------------------------------------------------------
 
-    def plan(self, scope: Scope | None = None, *, force: bool = False) -> Plan:
-        """What apply would change; each enterprise's problems are on its part of it."""
+    def plan(
+        self, scope: Scope | None = None, *, force: bool = False, ignore_windows: bool = False
+    ) -> Plan:
+        """What apply would change; each enterprise's problems are on its part of it, and
+        one outside its change windows is held back (`heldBack`) unless `ignore_windows`."""
         from reconciler.engine.run import Run
+        from reconciler.plan.planner import Rules
 
         workspace = self.workspace(scope)
         with Run(workspace.config, self._options()) as run:
-            return run.plan(workspace, force=force).plan
+            return run.plan(workspace, Rules(force, ignore_windows)).plan
 
     def apply(
         self,
         target: Plan | Scope | None = None,
         *,
         force: bool = False,
+        ignore_windows: bool = False,
         review: Review | None = None,
         on_event: Callable[[Event], None] | None = None,
         reread: bool = True,
@@ -154,17 +159,18 @@ class Reconciler:
             scope = Scope(enterprises=tuple(e.name for e in saved.enterprises))
         else:
             scope = target if isinstance(target, Scope) else EVERYTHING
-        settings = applying.ApplySettings(force, review, on_event, reread, stop)
+        settings = applying.ApplySettings(force, ignore_windows, review, on_event, reread, stop)
         return applying.apply(self.workspace(scope), saved, settings, self._options(stop))
 
     def drift(self, scope: Scope | None = None) -> DriftReport:
         """What changed live behind git's back, per enterprise (`in_sync` when nothing)."""
         from reconciler.engine.run import Run
+        from reconciler.plan.planner import Rules
         from reconciler.reports import drift
 
         workspace = self.workspace(scope)
         with Run(workspace.config, self._options()) as run:
-            planned = run.plan(workspace, force=True)
+            planned = run.plan(workspace, Rules(force=True), windows=False)
             summary = run.summary("drift")
         about = workspace.provenance()
         return drift.build(planned.plan, planned.live, workspace.desired, about, summary)

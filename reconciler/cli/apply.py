@@ -3,6 +3,7 @@ progress, say how it ended, and leave the journal and metrics asked for."""
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 
 import click
@@ -27,6 +28,7 @@ Examples:
     help="Requests in flight per API (default: apply.parallelism).",
 )
 @click.option("--force", is_flag=True, help="Apply even over policy.maxChangePercent.")
+@options.ignore_windows
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line on stdout.")
 @click.option(
@@ -52,6 +54,7 @@ def command(
     scope: api.Scope,
     parallelism: int | None,
     force: bool,
+    ignore_windows: bool,
     yes: bool,
     as_json: bool,
     no_reread: bool,
@@ -61,6 +64,7 @@ def command(
     metrics_file: pathlib.Path | None,
 ) -> int:
     """Make the live platforms match the manifests (or apply a saved plan.json)."""
+    asked = _Asked(force, ignore_windows, yes, as_json, no_reread)
     outputs = (journal_path, junit_path, metrics_file)
     saved = None
     if len(rec.paths) == 1 and rec.paths[0].suffix == ".json":  # a saved plan: its scope
@@ -76,30 +80,44 @@ def command(
         with worktree(rec.paths, revision) as (paths, commit):
             options.note(f"applying the manifests of {commit[:12]}")
             then = api.Reconciler(config, paths, parallelism=parallelism)
-            return _apply(ctx, then, scope, None, force, yes, as_json, no_reread, outputs)
-    return _apply(ctx, rec, scope, saved, force, yes, as_json, no_reread, outputs)
+            return _apply(ctx, then, scope, None, asked, outputs)
+    return _apply(ctx, rec, scope, saved, asked, outputs)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Asked:
+    """How the command line asked for the apply."""
+
+    force: bool
+    ignore_windows: bool
+    yes: bool
+    as_json: bool
+    no_reread: bool
 
 
 def _apply(
     ctx: click.Context,
     rec: api.Reconciler,
-    scope: api.Scope,
+    target: api.Scope,
     saved: api.Plan | None,
-    force: bool,
-    yes: bool,
-    as_json: bool,
-    no_reread: bool,
+    asked: _Asked,
     outputs: tuple[pathlib.Path | None, pathlib.Path | None, pathlib.Path | None],
 ) -> int:
     journal_path, junit_path, metrics_file = outputs
-    review = progress.Review(ctx, ask=not (yes or saved), as_json=as_json)
-    with progress.Reporter(as_json=as_json, color=options.color(ctx, "stderr")) as reporter:
+    review = progress.Review(ctx, ask=not (asked.yes or saved), as_json=asked.as_json)
+    colour = options.color(ctx, "stderr")
+    with progress.Reporter(as_json=asked.as_json, color=colour) as reporter:
         result = rec.apply(
-            saved or scope, force=force, review=review, on_event=reporter, reread=not no_reread
+            saved or target,
+            force=asked.force,
+            ignore_windows=asked.ignore_windows,
+            review=review,
+            on_event=reporter,
+            reread=not asked.no_reread,
         )
-    code = progress.finish(result, as_json=as_json)
+    code = progress.finish(result, as_json=asked.as_json)
     outfiles.journal(journal_path, junit_path, result.journal)
     outfiles.metrics(metrics_file, result.run, success=code == 0, apply=result)
-    if not as_json:
+    if not asked.as_json:
         options.note(runline.summary(result.run))
     return code

@@ -93,6 +93,17 @@ def workspace(*, scoped: bool = True) -> Callable[[F], F]:
     return decorate
 
 
+def ignore_windows(function: F) -> F:
+    """--ignore-windows of plan and apply."""
+    decorator = click.option(
+        "--ignore-windows",
+        is_flag=True,
+        help="Change enterprises even outside their policy.changeWindows (the plan and "
+        "the journal say so).",
+    )
+    return decorator(function)
+
+
 def fmt(choices: list[str], default: str) -> Callable[[F], F]:
     """--format, one of `choices`."""
     return click.option(

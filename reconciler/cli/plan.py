@@ -27,6 +27,7 @@ Examples:
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
 )
 @click.option("--force", is_flag=True, help="Plan even over policy.maxChangePercent.")
+@options.ignore_windows
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -37,9 +38,10 @@ def command(
     show_calls: bool,
     detailed_exitcode: bool,
     force: bool,
+    ignore_windows: bool,
 ) -> int:
     """Show what apply would change on the live platforms."""
-    plan = rec.plan(scope, force=force)
+    plan = rec.plan(scope, force=force, ignore_windows=ignore_windows)
     if fmt == "text":
         colour = options.color(ctx)  # click would strip it from a pipe unless told
         rendered = text.render(plan, color=colour, show_calls=show_calls)

@@ -156,7 +156,7 @@ def finish(result: api.ApplyResult, *, as_json: bool) -> int:
     report, plan = result.report, result.plan
     if as_json:
         click.echo(render.as_json(report, plan, result.run))
-    elif plan.changes or plan.failed:
+    elif plan.changes or plan.failed or plan.held:
         for line in render.details(report, plan):
             click.echo(line, err=True)
         converged = render.converged(report)

@@ -17,6 +17,7 @@ from reconciler.errors import Cancelled
 from reconciler.model.record import Retry
 from reconciler.plan import planfile
 from reconciler.plan.model import Plan
+from reconciler.plan.planner import Rules
 from reconciler.providers.session import SessionOptions
 from reconciler.reports import journal
 from reconciler.reports.runsummary import RunSummary
@@ -27,6 +28,7 @@ Review = Callable[[Plan], bool]  # shown the plan before anything is sent; False
 @dataclasses.dataclass(frozen=True)
 class ApplySettings:
     force: bool = False  # apply even over policy.maxChangePercent
+    ignore_windows: bool = False  # apply even outside change windows
     review: Review | None = None
     on_event: OnEvent | None = None
     reread: bool = True  # re-read and plan again after the calls
@@ -75,7 +77,8 @@ class ApplyResult:
 
     @property
     def ok(self) -> bool:
-        """Every change applied, no enterprise held back, and converged when re-read."""
+        """Every change applied, no enterprise failed or held back by a safety rule,
+        and converged when re-read (a change window's hold is no failure)."""
         return self.report.ok and not self.plan.failed
 
 
@@ -104,8 +107,11 @@ def apply(
     """Apply the workspace's plan, or `saved` (its enterprises: the workspace is scoped
     to them) when it is still fresh. Raises Cancelled when the review says no."""
     with Run(workspace.config, options, exclusive=True) as run:
-        force = settings.force or bool(saved and saved.forced)
-        plan = run.plan(workspace, force=force).plan
+        rules = Rules(
+            force=settings.force or bool(saved and saved.forced),
+            ignore_windows=settings.ignore_windows or bool(saved and saved.ignoredWindows),
+        )
+        plan = run.plan(workspace, rules).plan
         if saved is not None:
             planfile.check_fresh(saved, plan)
         if settings.review is not None and not settings.review(plan):

@@ -35,6 +35,7 @@ from reconciler.reports.runsummary import RunSummary
 
 T = TypeVar("T")
 OnEvent = executor.OnEvent
+NO_RULES = planner.Rules()
 REREAD = "re-read"  # the stage that re-reads what apply touched and plans it again
 
 
@@ -138,18 +139,25 @@ class Run:
         """Live state of the enterprises in `desired`; failed reads are in `failed`."""
         return self.perform(lambda: read.read(self.session, desired), stage)
 
-    def _settings(self, workspace: Workspace, force: bool) -> planner.Settings:
+    def _settings(
+        self, workspace: Workspace, rules: planner.Rules, windows: bool
+    ) -> planner.Settings:
         return planner.Settings(
             endpoints=connecttoteams.endpoints(self.config),
-            force=force,
+            rules=rules,
             manifest_digest=workspace.manifests.digest,
             paths=tuple(str(p) for p in workspace.paths) or (".",),
+            now=time.time() if windows else None,
         )
 
-    def plan(self, workspace: Workspace, *, force: bool = False) -> Planned:
-        """Read, then plan; every enterprise's problems are on its part of the plan."""
+    def plan(
+        self, workspace: Workspace, rules: planner.Rules = NO_RULES, *, windows: bool = True
+    ) -> Planned:
+        """Read, then plan; every enterprise's problems are on its part of the plan. With
+        `windows`, an enterprise outside its change windows is held back (not in drift:
+        drift reports what differs, whenever)."""
         found = self.read(workspace.desired)
-        settings = self._settings(workspace, force)
+        settings = self._settings(workspace, rules, windows)
         with self.timed("plan"):
             made = planner.plan(workspace.desired, found, settings)
             emails = planner.needs_payment(made, workspace.desired)
@@ -197,7 +205,8 @@ class Run:
         before = self.session.calls
         found = self.read(desired, REREAD)
         with self.timed(REREAD):
-            again = planner.plan(desired, found, self._settings(workspace, True))
+            rules = planner.Rules(force=True, ignore_windows=True)
+            again = planner.plan(desired, found, self._settings(workspace, rules, False))
         return Convergence(
             checked=tuple(touched),
             unconverged=tuple(e.name for e in again.enterprises if e.changes or e.problems),

@@ -226,6 +226,27 @@ def _ignore_schema(schema: JsonDict) -> None:
         ignore["items"] = {"type": "string", "enum": rules}
 
 
+class ChangeWindow(Frozen):
+    """When an enterprise may be changed: on `days`, from `from` to `to` local time in
+    `timezone` (a `to` at or before `from` ends the next day)."""
+
+    days: Annotated[tuple[types.Day, ...], Field(min_length=1)] = Field(
+        description="The days the window opens on. Example: [Mon, Tue, Wed, Thu]",
+        json_schema_extra=UNIQUE,
+    )
+    start: types.Clock = Field(
+        alias="from", description='When it opens, local time, "HH:MM". Example: "22:00"'
+    )
+    end: types.Clock = Field(
+        alias="to",
+        description='When it closes, local time, "HH:MM" ("24:00": midnight); at or '
+        'before `from`: the next day. Example: "06:00"',
+    )
+    timezone: types.TimeZone = Field(
+        description="An IANA time zone (the zoneinfo database). Example: America/New_York"
+    )
+
+
 class Policy(Frozen):
     """How the planner may treat this enterprise."""
 
@@ -251,6 +272,12 @@ class Policy(Frozen):
         description="`reconciler agent` applies git's state back when it finds this "
         "enterprise drifted live; without it the drift is reported (OutOfSync) and left. "
         "Default: false.",
+    )
+    changeWindows: tuple[ChangeWindow, ...] = Field(
+        default=(),
+        description="When plan and apply may change the enterprise: outside every window "
+        "its changes are held back (not an error; --ignore-windows overrides). Default: "
+        "none (any time).",
     )
     ignore: tuple[IgnoreRule, ...] = Field(
         default=(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import zoneinfo
 from typing import Annotated, Any, Literal
 
 import email_validator
@@ -215,6 +216,55 @@ MessagingAppType = Annotated[
     Literal["Teams"],
     BeforeValidator(_messaging_app_type),
     WithJsonSchema({"type": "string", "enum": ["Teams"]}),
+]
+
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CLOCK_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+
+
+def _day(value: Any) -> str:
+    if value not in DAYS:
+        raise PydanticCustomError(
+            "day", f"unknown day {value!r}: expected one of {', '.join(DAYS)}"
+        )
+    return str(value)
+
+
+def _clock(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(CLOCK_PATTERN, value):
+        shown = f"{value!r}" if isinstance(value, str) else _kind(value)
+        hint = (
+            " (quote it: YAML reads 09:00 unquoted as a number)" if isinstance(value, int) else ""
+        )
+        raise PydanticCustomError(
+            "clock", f'expected a time of day as "HH:MM" (00:00 to 24:00), got {shown}{hint}'
+        )
+    return value
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("timezone", f"expected an IANA time zone, got {_kind(value)}")
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError(
+            "timezone",
+            f"unknown time zone {value!r}: use an IANA name such as America/New_York, "
+            "Europe/Stockholm or UTC",
+        ) from None
+    return value
+
+
+Day = Annotated[str, BeforeValidator(_day), WithJsonSchema({"type": "string", "enum": list(DAYS)})]
+Clock = Annotated[
+    str, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
+]
+TimeZone = Annotated[
+    str,
+    BeforeValidator(_timezone),
+    WithJsonSchema({"type": "string", "description": "An IANA time zone, e.g. Europe/Stockholm"}),
 ]
 
 

@@ -90,7 +90,8 @@ class Unmanaged(Frozen):
 class EnterprisePlan(Frozen):
     """One enterprise's part of the plan. With `problems` it failed: the problems say why,
     and its changes (kept to show what it would take) are not the plan's: nothing is
-    applied to it."""
+    applied to it. With `heldBack` (outside its change windows) its changes wait, shown
+    but not applied, and that is no failure."""
 
     name: str
     ids: dict[str, Any]  # {"connecttoteams": 78 | None, "contextsms": "E0000090" | None}
@@ -98,10 +99,16 @@ class EnterprisePlan(Frozen):
     unmanaged: tuple[Unmanaged, ...] = ()
     warnings: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    heldBack: str = ""  # why its changes wait (a change window): not applied, not failed
 
     @property
     def failed(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def applies(self) -> bool:
+        """Whether apply makes its changes: neither failed nor held back."""
+        return not self.problems and not self.heldBack
 
 
 class Summary(Frozen):
@@ -110,6 +117,7 @@ class Summary(Frozen):
     delete: int = 0
     sync: int = 0
     failed: int = 0  # enterprises that could not be read or planned
+    heldBack: int = 0  # enterprises whose changes wait for a change window
 
     @property
     def total(self) -> int:
@@ -127,16 +135,22 @@ class Plan(Frozen):
     liveFingerprint: dict[str, str] = Field(default_factory=dict)  # change id -> digest
     paths: tuple[str, ...] = ()  # the manifest paths it was made from (for apply PLAN)
     forced: bool = False  # made with --force (over maxChangePercent)
+    ignoredWindows: bool = False  # made with --ignore-windows (change windows not held)
 
     @property
     def changes(self) -> tuple[Change, ...]:
-        """What apply does: the changes of every enterprise that did not fail."""
-        return tuple(c for e in self.enterprises if not e.failed for c in e.changes)
+        """What apply does: the changes of every enterprise neither failed nor held back."""
+        return tuple(c for e in self.enterprises if e.applies for c in e.changes)
 
     @property
     def failed(self) -> tuple[EnterprisePlan, ...]:
         """The enterprises that could not be read or planned."""
         return tuple(e for e in self.enterprises if e.failed)
+
+    @property
+    def held(self) -> tuple[EnterprisePlan, ...]:
+        """The enterprises whose changes wait for a change window."""
+        return tuple(e for e in self.enterprises if e.heldBack and not e.failed)
 
     @property
     def problems(self) -> tuple[Problem, ...]:

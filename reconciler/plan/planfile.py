@@ -82,7 +82,7 @@ def fingerprint(plans: Iterable[EnterprisePlan]) -> dict[str, str]:
     return {
         change.id: _digest({"before": change.before, "action": change.action})
         for enterprise in plans
-        if not enterprise.failed
+        if enterprise.applies
         for change in enterprise.changes
     }
 

@@ -27,6 +27,7 @@ from reconciler.plan import (
     planfile,
     safety,
     users,
+    windows,
 )
 from reconciler.plan.calls import Compiler
 from reconciler.plan.diff import Diffed
@@ -43,13 +44,22 @@ PLANNERS: dict[str, Callable[[Context, Diffed], None]] = {
 
 
 @dataclasses.dataclass(frozen=True)
+class Rules:
+    """What a person lets a plan do beyond the manifests' own rules."""
+
+    force: bool = False  # over policy.maxChangePercent (--force)
+    ignore_windows: bool = False  # change windows do not hold (--ignore-windows)
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """What a plan is made with besides the two States."""
 
     endpoints: Mapping[str, Endpoint]  # ConnecttoTeams' map, overrides applied (config)
-    force: bool = False  # over policy.maxChangePercent
+    rules: Rules = Rules()
     manifest_digest: str = ""
     paths: tuple[str, ...] = ()
+    now: float | None = None  # when it is made: change windows are looked at (not in drift)
 
 
 def plan(desired: state.State, found: live.Live, settings: Settings) -> Plan:
@@ -77,8 +87,11 @@ def plan(desired: state.State, found: live.Live, settings: Settings) -> Plan:
     for ctx in contexts:
         enterprises.plan_sync(ctx)
         _order(ctx)
-        safety.check(ctx, settings.force)
-        plans[ctx.name] = _freeze(ctx)
+        safety.check(ctx, settings.rules.force)
+        held = ""
+        if settings.now is not None and not settings.rules.ignore_windows and ctx.drafts:
+            held = windows.held(ctx.desired.policy.changeWindows, settings.now)
+        plans[ctx.name] = _freeze(ctx).model_copy(update={"heldBack": held})
     return _assemble([plans[name] for name in sorted(plans)], settings)
 
 
@@ -89,7 +102,8 @@ def _assemble(enterprises: list[EnterprisePlan], settings: Settings) -> Plan:
         manifestDigest=settings.manifest_digest,
         liveFingerprint=planfile.fingerprint(enterprises),
         paths=settings.paths,
-        forced=settings.force,
+        forced=settings.rules.force,
+        ignoredWindows=settings.rules.ignore_windows,
     )
 
 
@@ -100,7 +114,7 @@ def needs_payment(plan: Plan, desired: state.State) -> dict[str, str]:
     wanted = {}
     for enterprise in plan.enterprises:
         section = desired.enterprises[enterprise.name].contextsms
-        if enterprise.changes and not enterprise.failed and section and section.email:
+        if enterprise.changes and enterprise.applies and section and section.email:
             wanted[enterprise.name] = section.email
     return wanted
 
@@ -221,6 +235,7 @@ def _phase(draft: Draft) -> int:
 def _summary(plans: list[EnterprisePlan]) -> Summary:
     counts = {"create": 0, "update": 0, "delete": 0, "sync": 0}
     for enterprise in plans:
-        for change in () if enterprise.failed else enterprise.changes:
+        for change in enterprise.changes if enterprise.applies else ():
             counts[change.action] += 1
-    return Summary(**counts, failed=sum(1 for e in plans if e.failed))
+    held = sum(1 for e in plans if e.heldBack and not e.failed)
+    return Summary(**counts, failed=sum(1 for e in plans if e.failed), heldBack=held)

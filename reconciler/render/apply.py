@@ -24,6 +24,12 @@ def summary(report: Report, plan: Plan) -> str:
         names = ", ".join(e.name for e in plan.failed)
         noun = "enterprise" if len(plan.failed) == 1 else "enterprises"
         line += f"; {len(plan.failed)} {noun} not applied: {names}"
+    if plan.held:
+        names = ", ".join(e.name for e in plan.held)
+        noun = "enterprise" if len(plan.held) == 1 else "enterprises"
+        line += f"; {len(plan.held)} {noun} held back by change windows: {names}"
+    elif plan.ignoredWindows:
+        line += "; change windows ignored (--ignore-windows)"
     return line + "."
 
 

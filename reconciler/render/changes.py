@@ -20,7 +20,15 @@ def summary_line(plan: Plan) -> str:
     line = f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete, {syncs}"
     if s.failed:
         line += f"; {values.plural(s.failed, 'enterprise')} failed"
+    if s.heldBack:
+        line += f"; {values.plural(s.heldBack, 'enterprise')} held back by change windows"
     return line + "."
+
+
+def held_note(enterprise: EnterprisePlan) -> str:
+    """What a held-back enterprise's reader needs: why, and how to apply now."""
+    count = values.plural(len(enterprise.changes), "change")
+    return f"held back: {enterprise.heldBack}; its {count} wait (--ignore-windows applies now)"
 
 
 def header(enterprise: EnterprisePlan) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reconciler.plan.model import Plan
 from reconciler.render import values
-from reconciler.render.changes import change_lines, header, summary_line
+from reconciler.render.changes import change_lines, header, held_note, summary_line
 from reconciler.reports.provenance import Provenance
 
 COLLAPSE_AFTER = 15  # lines of diff shown before collapsing into <details>
@@ -22,6 +22,9 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
     for e in plan.enterprises:
         if e.failed:
             out.append(f"| {e.name} | failed | | | | |")
+            continue
+        if e.heldBack:
+            out.append(f"| {e.name} | held back | | | | |")
             continue
         counts = {
             a: sum(1 for c in e.changes if c.action == a)
@@ -40,6 +43,8 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
             continue
         if not e.changes and not e.warnings:
             continue
+        if e.heldBack:
+            out += [f"> {held_note(e)}", ""]
         diff = [line for change in e.changes for line in change_lines(change, mark="+")]
         block = ["```diff", *diff, "```"]
         if len(diff) > COLLAPSE_AFTER:
@@ -55,6 +60,6 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
             out += [f"**{header(e)}**", "", *block]
         out += [f"> warning: {w}" for w in e.warnings]
         out.append("")
-    if not plan.changes and not plan.failed:
+    if not plan.changes and not plan.failed and not plan.held:
         out.append("No changes: the live platforms match the manifests.")
     return "\n".join(out).rstrip() + "\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reconciler.plan.model import EnterprisePlan, Plan
 from reconciler.render import values
-from reconciler.render.changes import change_lines, header, summary_line
+from reconciler.render.changes import change_lines, header, held_note, summary_line
 
 
 def render(plan: Plan, *, color: bool = False, show_calls: bool = False) -> str:
@@ -14,7 +14,7 @@ def render(plan: Plan, *, color: bool = False, show_calls: bool = False) -> str:
     for enterprise in plan.enterprises:
         lines += _enterprise(enterprise, color, show_calls)
         lines.append("")
-    if not plan.changes and not plan.failed:
+    if not plan.changes and not plan.failed and not plan.held:
         lines.append("No changes: the live platforms match the manifests.")
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
@@ -38,6 +38,8 @@ def _enterprise(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> li
             count = len(enterprise.changes)
             lines.append(f"  ({values.plural(count, 'change')} held back until it is fixed)")
         return lines
+    if enterprise.heldBack:
+        lines.append(f"  {held_note(enterprise)}")
     if not enterprise.changes:
         lines.append("  no changes")
     for change in enterprise.changes:

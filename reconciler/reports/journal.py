@@ -62,12 +62,14 @@ def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -
         "stopped": report.stopped,
         **provenance.as_dict(),
         "manifestDigest": plan.manifestDigest,
+        "ignoredWindows": plan.ignoredWindows,
         "totals": {
             "changes": len(plan.changes),
             "applied": report.count("applied"),
             "failed": report.count("failed"),
             "skipped": report.count("skipped"),
             "notApplied": len(plan.failed),
+            "heldBack": len(plan.held),
             "calls": run.calls,
             "retries": run.retries,
             "throttled": run.throttled,
@@ -77,6 +79,10 @@ def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -
         "notApplied": [
             {"enterprise": p.enterprise, "kind": p.kind, "message": p.message}
             for p in plan.problems
+        ],
+        "heldBack": [
+            {"enterprise": e.name, "reason": e.heldBack, "changes": len(e.changes)}
+            for e in plan.held
         ],
         "convergence": None
         if check is None

@@ -95,14 +95,19 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             args = typing.get_args(current)
             current = args[0] if args else None
         elif isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(part)
+            field = _by_key(current).get(part)
             current = field.annotation if field else None
         else:
             return []
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return list(_by_key(current))
     return []
+
+
+def _by_key(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key a manifest writes: the alias when there is one."""
+    return {info.alias or name: info for name, info in model.model_fields.items()}
 
 
 def _unwrap(annotation: Any) -> Any:

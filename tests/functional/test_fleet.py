@@ -4,6 +4,9 @@ live SMS round trip."""
 
 from __future__ import annotations
 
+import datetime
+import json
+
 from tests.functional.conftest import Project, Vendor
 
 
@@ -54,3 +57,54 @@ def test_an_ignored_field_changed_out_of_band_is_no_drift_and_export_writes_it_l
     assert exported.returncode == 0, exported.stderr
     written = (project.root / "live" / "sunshine-dental.yaml").read_text()
     assert "messagingAppId: 19:owned-by-the-clinic@thread.tacv2\n" in written, written
+
+
+def closed_window() -> tuple[str, str]:
+    """A window that is closed now (three days ahead, one minute long, UTC), and the
+    reason a held plan gives for it."""
+    day = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=3)
+    name = day.strftime("%a")
+    manifest = (
+        f'\n    changeWindows: [{{days: [{name}], from: "03:00", to: "03:01", timezone: UTC}}]'
+    )
+    when = f"{day.isoformat()} 03:00"
+    return manifest, f"outside its change window until {name} {when} UTC"
+
+
+def test_an_enterprise_outside_its_window_is_held_back_and_applied_when_told(
+    project: Project,
+) -> None:
+    window, why = closed_window()
+    project.edit(
+        "sunshine-dental", "    requirePayment: false", "    requirePayment: false" + window
+    )
+    planned = project.run("plan", ".")
+    assert planned.returncode == 0, planned.stderr
+    lines = planned.stdout.splitlines()
+    at = lines.index("sunshine-dental (ConnecttoTeams 78, ContextSMS (new))")
+    assert (
+        lines[at + 1] == f"  held back: {why}; its 14 changes wait (--ignore-windows applies now)"
+    )
+    assert lines[-1] == (
+        "Plan: 11 to create, 0 to update, 0 to delete, 1 sync; 1 enterprise held back by change "
+        "windows."
+    )
+    applied = project.run("apply", "--yes", ".", "--report", "held.json")
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout.splitlines()[-1] == (
+        "Apply complete: 12 applied, 0 failed, 0 skipped (21 API calls); 1 enterprise held back "
+        "by change windows: sunshine-dental."
+    )
+    journal = json.loads((project.root / "held.json").read_text())
+    assert (journal["ignoredWindows"], journal["totals"]["heldBack"], journal["heldBack"]) == (
+        False,
+        1,
+        [{"enterprise": "sunshine-dental", "reason": why, "changes": 14}],
+    )
+    drift = project.run("drift", ".")  # drift still reports it
+    assert drift.returncode == 2 and "sunshine-dental" in drift.stdout
+    forced = project.run("apply", "--yes", ".", "--ignore-windows", "--report", "now.json")
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.splitlines()[-1].endswith("; change windows ignored (--ignore-windows).")
+    assert json.loads((project.root / "now.json").read_text())["ignoredWindows"] is True
+    assert project.run("drift", ".").returncode == 0

@@ -144,6 +144,7 @@ def test_json_log_journal_and_junit_of_an_apply_under_503_faults(project: Projec
         "failed": 0,
         "skipped": 0,
         "notApplied": 0,
+        "heldBack": 0,
         "calls": len(log),
         "retries": len(failures),
         "throttled": {},

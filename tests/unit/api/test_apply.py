@@ -52,6 +52,7 @@ def test_plan_returns_the_plan_of_every_enterprise(project: Project) -> None:
         "delete": 0,
         "sync": 2,
         "failed": 0,
+        "heldBack": 0,
     }
     assert [e.name for e in plan.enterprises] == ["northwind-legal", "sunshine-dental"]
     assert plan.enterprises[1].ids == {"connecttoteams": 78, "contextsms": None}
@@ -114,6 +115,7 @@ def test_apply_returns_outcomes_convergence_events_and_the_journal(project: Proj
         "failed": 0,
         "skipped": 0,
         "notApplied": 0,
+        "heldBack": 0,
         "calls": len(project.vendors.requests),
         "retries": 0,
         "throttled": {},

@@ -114,12 +114,15 @@ def plan(
     desired: list[state.Enterprise],
     actual: list[live.LiveEnterprise],
     failed: dict[str, Problem] | None = None,
+    *,
+    force: bool = False,
+    ignore_windows: bool = False,
     **kwargs: Any,
 ) -> Plan:
     return planner.plan(
         state.State(enterprises={e.name: e for e in desired}),
         live.Live(enterprises={e.name: e for e in actual}, failed=failed or {}, resellerId=54),
-        planner.Settings(ENDPOINTS, **kwargs),
+        planner.Settings(ENDPOINTS, planner.Rules(force, ignore_windows), **kwargs),
     )
 
 

@@ -253,6 +253,7 @@ def test_a_failed_enterprise_is_its_own_error_and_the_others_are_planned() -> No
         "delete": 0,
         "sync": 1,
         "failed": 1,
+        "heldBack": 0,
     }
     assert set(result.liveFingerprint) == {"one/smsUser/a@x.com", "one/sync/Unified App"}
     assert text.render(result).splitlines()[-4:] == [

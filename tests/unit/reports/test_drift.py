@@ -20,7 +20,7 @@ from tests.unit.plan.builders import N, enterprise, found, group, mapping, user
 def report_of(desired: state.Enterprise, actual: live.LiveEnterprise) -> drift.DriftReport:
     wanted = state.State(enterprises={desired.name: desired})
     found_live = live.Live(enterprises={actual.name: actual})
-    made = planner.plan(wanted, found_live, planner.Settings(ENDPOINTS, force=True))
+    made = planner.plan(wanted, found_live, planner.Settings(ENDPOINTS, planner.Rules(force=True)))
     return drift.build(made, found_live, wanted)
 
 

@@ -24,7 +24,7 @@ UNREAD = Problem(
 
 def report_of(desired: list[state.Enterprise], live_state: live.Live) -> drift.DriftReport:
     wanted = state.State(enterprises={e.name: e for e in desired})
-    made = planner.plan(wanted, live_state, planner.Settings(ENDPOINTS, force=True))
+    made = planner.plan(wanted, live_state, planner.Settings(ENDPOINTS, planner.Rules(force=True)))
     return drift.build(made, live_state, wanted)
 
 

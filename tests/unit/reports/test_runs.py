@@ -93,6 +93,7 @@ def test_the_journal_puts_every_call_under_its_change_or_with_the_others() -> No
         "failed": 1,
         "skipped": 0,
         "notApplied": 1,
+        "heldBack": 0,
         "calls": 4,
         "retries": 1,
         "throttled": {},
