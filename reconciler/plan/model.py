@@ -87,6 +87,36 @@ class Unmanaged(Frozen):
     detail: str = ""
 
 
+class Impact(Frozen):
+    """What an enterprise's changes mean to the people who text, counted: users who get
+    SMS, start texting from new numbers, stop texting from some, lose SMS; groups made,
+    deleted, gaining or losing members; numbers moving to another Teams channel, starting
+    or stopping reaching Teams; the platforms it is new on; and the safety threshold's
+    figure (updates and deletes of managed objects against policy.maxChangePercent)."""
+
+    usersGetSms: int = 0
+    usersGainNumbers: int = 0
+    usersLoseNumbers: int = 0
+    usersLoseSms: int = 0
+    groupsCreated: int = 0
+    groupsDeleted: int = 0
+    groupsGainMembers: int = 0
+    membersAdded: int = 0
+    groupsLoseMembers: int = 0
+    membersRemoved: int = 0
+    numbersMoveChannel: int = 0
+    numbersMapped: int = 0
+    numbersUnmapped: int = 0
+    groupsRenamed: int = 0
+    groupsGainNumbers: int = 0
+    groupsLoseNumbers: int = 0
+    otherUpdates: int = 0  # updates none of the above says (a tag, an owner, services...)
+    newOn: tuple[str, ...] = ()  # the vendors it is created on: connecttoteams, contextsms
+    managed: int = 0  # managed objects (users, groups, mappings) it has
+    changedManaged: int = 0  # of which updated or deleted
+    maxChangePercent: int = 30
+
+
 class EnterprisePlan(Frozen):
     """One enterprise's part of the plan. With `problems` it failed: the problems say why,
     and its changes (kept to show what it would take) are not the plan's: nothing is
@@ -100,6 +130,7 @@ class EnterprisePlan(Frozen):
     warnings: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     heldBack: str = ""  # why its changes wait (a change window): not applied, not failed
+    impact: Impact | None = None  # what its changes mean (the planner always says)
 
     @property
     def failed(self) -> bool:

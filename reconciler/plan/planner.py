@@ -22,6 +22,7 @@ from reconciler.plan import (
     enterprises,
     groups,
     ignore,
+    impact,
     mappings,
     numbers,
     planfile,
@@ -218,6 +219,8 @@ def _freeze(ctx: Context) -> EnterprisePlan:
         ids[kinds.CONNECTTOTEAMS] = c2t.enterpriseId if c2t else None
     if ctx.desired.contextsms is not None:
         ids[kinds.CONTEXTSMS] = csms.enterpriseId if csms else None
+    updates, deletes, managed = safety.share(ctx)
+    limit = ctx.desired.policy.maxChangePercent
     return EnterprisePlan(
         name=ctx.name,
         ids=ids,
@@ -225,6 +228,7 @@ def _freeze(ctx: Context) -> EnterprisePlan:
         unmanaged=tuple(sorted(ctx.unmanaged, key=lambda u: (u.kind, u.key))),
         warnings=tuple(ctx.warnings),
         problems=tuple(ctx.problems),
+        impact=impact.impact(changes, updates + deletes, managed, limit),
     )
 
 

@@ -15,7 +15,8 @@ def check(ctx: Context, force: bool) -> None:
     _threshold(ctx, force)
 
 
-def _threshold(ctx: Context, force: bool) -> None:
+def share(ctx: Context) -> tuple[int, int, int]:
+    """Updates and deletes of managed objects, and how many managed objects there are."""
     live = ctx.live_state
     counted = [k for k in kinds.OBJECTS if k.managed]
     managed = sum(
@@ -24,15 +25,19 @@ def _threshold(ctx: Context, force: bool) -> None:
     drafts = [d for d in ctx.drafts if kinds.KINDS[d.kind].managed]
     updates = sum(1 for d in drafts if d.action == "update")
     deletes = sum(1 for d in drafts if d.action == "delete")
-    managed += deletes  # pruned objects were managed too
+    return updates, deletes, managed + deletes  # pruned objects were managed too
+
+
+def _threshold(ctx: Context, force: bool) -> None:
+    updates, deletes, managed = share(ctx)
     limit = ctx.desired.policy.maxChangePercent
     if force or managed < MIN_OBJECTS or (updates + deletes) * 100 <= limit * managed:
         return
-    share = (updates + deletes) * 100 / managed
+    percent = (updates + deletes) * 100 / managed
     ctx.problem(
         "safety",
         f"{updates} updates and {deletes} deletes would change {updates + deletes} of {managed} "
-        f"managed objects ({share:.0f}%), over policy.maxChangePercent {limit}%: review the "
+        f"managed objects ({percent:.0f}%), over policy.maxChangePercent {limit}%: review the "
         "plan, then run again with --force",
     )
 

@@ -25,6 +25,73 @@ def summary_line(plan: Plan) -> str:
     return line + "."
 
 
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def impact_line(enterprise: EnterprisePlan) -> str | None:
+    """The enterprise's changes as an SMS admin says them, and the safety figure (None
+    for a plan saved before plans said it)."""
+    i = enterprise.impact
+    if i is None:
+        return None
+    parts = []
+    if i.newOn:
+        parts.append("new on " + " and ".join(PROVIDERS[k] for k in i.newOn))
+    said = [
+        (i.usersGetSms, "user gets SMS", "users get SMS"),
+        (
+            i.usersGainNumbers,
+            "user starts texting from new numbers",
+            "users start texting from new numbers",
+        ),
+        (
+            i.usersLoseNumbers,
+            "user stops texting from a number",
+            "users stop texting from some numbers",
+        ),
+        (i.usersLoseSms, "user loses SMS", "users lose SMS"),
+        (i.groupsCreated, "new group", "new groups"),
+    ]
+    parts += [_count(n, one, many) for n, one, many in said if n]
+    if i.groupsGainMembers:
+        members = _count(i.membersAdded, "member", "members")
+        parts.append(_count(i.groupsGainMembers, "group gains", "groups gain") + f" {members}")
+    if i.groupsLoseMembers:
+        members = _count(i.membersRemoved, "member", "members")
+        parts.append(_count(i.groupsLoseMembers, "group loses", "groups lose") + f" {members}")
+    said = [
+        (i.groupsRenamed, "group renamed", "groups renamed"),
+        (i.groupsGainNumbers, "group gets new numbers", "groups get new numbers"),
+        (i.groupsLoseNumbers, "group loses a number", "groups lose numbers"),
+        (i.groupsDeleted, "group deleted", "groups deleted"),
+        (
+            i.numbersMoveChannel,
+            "number moves to another Teams channel",
+            "numbers move to another Teams channel",
+        ),
+        (
+            i.numbersMapped,
+            "number starts reaching a Teams channel",
+            "numbers start reaching Teams channels",
+        ),
+        (i.numbersUnmapped, "number stops reaching Teams", "numbers stop reaching Teams"),
+    ]
+    parts += [_count(n, one, many) for n, one, many in said if n]
+    if i.otherUpdates:
+        parts.append(_count(i.otherUpdates, "other update", "other updates"))
+    syncs_only = all(c.kind == kinds.SYNC for c in enterprise.changes)
+    quiet = "the Teams app is synced" if syncs_only else "no user, group or channel changes"
+    line = "impact: " + (", ".join(parts) or quiet)
+    if i.managed:
+        percent = round(i.changedManaged * 100 / i.managed)
+        line += (
+            f"; {i.changedManaged} of {i.managed} managed objects updated or deleted "
+            f"({percent}%, limit {i.maxChangePercent}%)"
+        )
+    return line
+
+
 def held_note(enterprise: EnterprisePlan) -> str:
     """What a held-back enterprise's reader needs: why, and how to apply now."""
     count = values.plural(len(enterprise.changes), "change")

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from reconciler.plan.model import Plan
 from reconciler.render import values
-from reconciler.render.changes import change_lines, header, held_note, summary_line
+from reconciler.render.changes import (
+    change_lines,
+    header,
+    held_note,
+    impact_line,
+    summary_line,
+)
 from reconciler.reports.provenance import Provenance
 
 COLLAPSE_AFTER = 15  # lines of diff shown before collapsing into <details>
@@ -43,6 +49,9 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
             continue
         if not e.changes and not e.warnings:
             continue
+        impact = impact_line(e) if e.changes else None
+        if impact is not None:
+            out += [f"_{header(e)}: {impact}_", ""]
         if e.heldBack:
             out += [f"> {held_note(e)}", ""]
         diff = [line for change in e.changes for line in change_lines(change, mark="+")]

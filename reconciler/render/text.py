@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from reconciler.plan.model import EnterprisePlan, Plan
 from reconciler.render import values
-from reconciler.render.changes import change_lines, header, held_note, summary_line
+from reconciler.render.changes import (
+    change_lines,
+    header,
+    held_note,
+    impact_line,
+    summary_line,
+)
 
 
 def render(plan: Plan, *, color: bool = False, show_calls: bool = False) -> str:
@@ -32,6 +38,9 @@ def failures(plan: Plan) -> str:
 
 def _enterprise(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> list[str]:
     lines = [header(enterprise)]
+    impact = impact_line(enterprise) if enterprise.changes else None
+    if impact is not None:
+        lines.append(f"  {impact}")
     if enterprise.failed:
         lines += [f"  error: {p.message}" for p in enterprise.problems]
         if enterprise.changes:

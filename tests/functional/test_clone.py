@@ -63,6 +63,7 @@ def test_a_served_clone_plans_the_same_changes(project: Project, tmp_path: pathl
         "delete": 0,
         "sync": 1,
         "failed": 0,
+        "heldBack": 0,
         "total": 3,
     }
     assert rehearsed["enterprises"] == production["enterprises"]

@@ -82,9 +82,11 @@ def test_an_enterprise_outside_its_window_is_held_back_and_applied_when_told(
     assert planned.returncode == 0, planned.stderr
     lines = planned.stdout.splitlines()
     at = lines.index("sunshine-dental (ConnecttoTeams 78, ContextSMS (new))")
-    assert (
-        lines[at + 1] == f"  held back: {why}; its 14 changes wait (--ignore-windows applies now)"
-    )
+    assert lines[at + 1 : at + 3] == [
+        "  impact: new on ContextSMS, 6 users get SMS, 2 new groups, 3 numbers start reaching "
+        "Teams channels, 1 other update",
+        f"  held back: {why}; its 14 changes wait (--ignore-windows applies now)",
+    ]
     assert lines[-1] == (
         "Plan: 11 to create, 0 to update, 0 to delete, 1 sync; 1 enterprise held back by change "
         "windows."

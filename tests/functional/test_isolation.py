@@ -58,6 +58,7 @@ def test_plan_shows_the_healthy_enterprises_and_names_the_failed_call(project: P
         "delete": 0,
         "sync": 1,
         "failed": 1,
+        "heldBack": 0,
         "total": 15,
     }
 

@@ -33,6 +33,7 @@ def test_empty_tenant_creates_everything_in_order(project: Project) -> None:
         "delete": 0,
         "sync": 2,
         "failed": 0,
+        "heldBack": 0,
         "total": 26,
     }
     for enterprise in document["enterprises"]:  # type: ignore[attr-defined]
@@ -133,6 +134,8 @@ def test_conflict_names_the_holder(project: Project, vendor: Vendor) -> None:
         "  no changes\n"
         "\n"
         "sunshine-dental (ConnecttoTeams 78, ContextSMS E0000091)\n"
+        "  impact: 1 user starts texting from new numbers; 1 of 11 managed objects updated or "
+        "deleted (9%, limit 30%)\n"
         f"  error: {conflict}\n"
         "  (2 changes held back until it is fixed)\n"
         "\n"
@@ -155,7 +158,12 @@ def test_preconditions(project: Project) -> None:
     assert out.endswith(
         "Plan: 11 to create, 0 to update, 0 to delete, 1 sync; 1 enterprise failed.\n"
     )
-    assert "sunshine-dental (ConnecttoTeams 78, ContextSMS (new))\n  error: +12025550130" in out
+    assert (
+        "sunshine-dental (ConnecttoTeams 78, ContextSMS (new))\n"
+        "  impact: new on ContextSMS, 6 users get SMS, 2 new groups, 3 numbers start reaching "
+        "Teams channels, 1 other update\n"
+        "  error: +12025550130"
+    ) in out
     assert err == (
         "error: 1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
         "  - enterprise 'sunshine-dental': +12025550130 (SMS user 'carol@sunshinedental.com') has "

@@ -34,6 +34,7 @@ def test_a_renamed_group_keeps_its_id_numbers_and_members(project: Project, vend
     # A rename is neither an assignment nor a membership change: no Sync Unified App.
     assert plan.stdout == (
         "sunshine-dental (ConnecttoTeams 78, ContextSMS E0000091)\n"
+        "  impact: 1 group renamed; 1 of 10 managed objects updated or deleted (10%, limit 30%)\n"
         "  ~ smsGroup Reception  (renamed from Front Desk)\n"
         "      name: Front Desk → Reception\n"
         "\n"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from reconciler.model import kinds, live, state
 from reconciler.model.problem import Problem
 from reconciler.plan import phases, planfile, planner
-from reconciler.render import text
+from reconciler.plan.model import Impact
+from reconciler.render import changes, text
 from reconciler.wire.connecttoteams import ENDPOINTS
 from tests.unit.plan.builders import (
     CARRIER,
@@ -341,3 +342,38 @@ def test_ignored_fields_are_the_live_sides_and_a_change_keeps_their_live_value()
         ignore=rules,
     )
     assert plan([unchanged], [found(live_side)]).changes == ()  # no drift either
+
+
+def test_each_enterprise_says_its_impact_in_counts_and_words() -> None:
+    before = enterprise(
+        users=[user("a@x.com", N[0]), user("b@x.com", N[1]), user("gone@x.com", N[2])],
+        groups=[group("G", "a@x.com", (N[3],), ("a@x.com",))],
+        mappings=[mapping(N[3], "19:old", "G")],
+    )
+    after = enterprise(
+        users=[user("a@x.com", N[0], N[4]), user("b@x.com"), user("new@x.com", N[5])],
+        groups=[group("G", "a@x.com", (N[3],), ("b@x.com", "new@x.com"))],
+        mappings=[mapping(N[3], "19:new", "G")],
+        prune=True,
+    )
+    [part] = plan([after], [found(before)], force=True).enterprises
+    assert part.impact == Impact(
+        usersGetSms=1,
+        usersGainNumbers=1,
+        usersLoseNumbers=1,
+        usersLoseSms=1,
+        groupsGainMembers=1,
+        membersAdded=2,
+        groupsLoseMembers=1,
+        membersRemoved=1,
+        numbersMoveChannel=1,
+        managed=5,
+        changedManaged=5,
+        maxChangePercent=30,
+    )
+    assert changes.impact_line(part) == (
+        "impact: 1 user gets SMS, 1 user starts texting from new numbers, 1 user stops texting "
+        "from a number, 1 user loses SMS, 1 group gains 2 members, 1 group loses 1 member, "
+        "1 number moves to another Teams channel; 5 of 5 managed objects updated or deleted "
+        "(100%, limit 30%)"
+    )
