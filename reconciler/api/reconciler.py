@@ -117,16 +117,23 @@ class Reconciler:
     # --- plan, apply, drift ----------------------------------------------------------
 
     def plan(
-        self, scope: Scope | None = None, *, force: bool = False, ignore_windows: bool = False
+        self,
+        scope: Scope | None = None,
+        *,
+        force: bool = False,
+        ignore_windows: bool = False,
+        allow_release: bool = False,
     ) -> Plan:
         """What apply would change; each enterprise's problems are on its part of it, and
-        one outside its change windows is held back (`heldBack`) unless `ignore_windows`."""
+        one outside its change windows is held back (`heldBack`) unless `ignore_windows`.
+        A change that leaves a number with no holder is a problem unless `allow_release`
+        (or apply.allowRelease)."""
         from reconciler.engine.run import Run
         from reconciler.plan.planner import Rules
 
         workspace = self.workspace(scope)
         with Run(workspace.config, self._options()) as run:
-            return run.plan(workspace, Rules(force, ignore_windows)).plan
+            return run.plan(workspace, Rules(force, ignore_windows, allow_release)).plan
 
     def apply(
         self,
@@ -134,6 +141,7 @@ class Reconciler:
         *,
         force: bool = False,
         ignore_windows: bool = False,
+        allow_release: bool = False,
         review: Review | None = None,
         on_event: Callable[[Event], None] | None = None,
         reread: bool = True,
@@ -159,7 +167,9 @@ class Reconciler:
             scope = Scope(enterprises=tuple(e.name for e in saved.enterprises))
         else:
             scope = target if isinstance(target, Scope) else EVERYTHING
-        settings = applying.ApplySettings(force, ignore_windows, review, on_event, reread, stop)
+        settings = applying.ApplySettings(
+            force, ignore_windows, allow_release, review, on_event, reread, stop
+        )
         return applying.apply(self.workspace(scope), saved, settings, self._options(stop))
 
     def drift(self, scope: Scope | None = None) -> DriftReport:

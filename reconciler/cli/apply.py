@@ -29,6 +29,7 @@ Examples:
 )
 @click.option("--force", is_flag=True, help="Apply even over policy.maxChangePercent.")
 @options.ignore_windows
+@options.allow_release
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line on stdout.")
 @click.option(
@@ -55,6 +56,7 @@ def command(
     parallelism: int | None,
     force: bool,
     ignore_windows: bool,
+    allow_release: bool,
     yes: bool,
     as_json: bool,
     no_reread: bool,
@@ -64,7 +66,7 @@ def command(
     metrics_file: pathlib.Path | None,
 ) -> int:
     """Make the live platforms match the manifests (or apply a saved plan.json)."""
-    asked = _Asked(force, ignore_windows, yes, as_json, no_reread)
+    asked = _Asked(force, ignore_windows, allow_release, yes, as_json, no_reread)
     outputs = (journal_path, junit_path, metrics_file)
     saved = None
     if len(rec.paths) == 1 and rec.paths[0].suffix == ".json":  # a saved plan: its scope
@@ -90,6 +92,7 @@ class _Asked:
 
     force: bool
     ignore_windows: bool
+    allow_release: bool
     yes: bool
     as_json: bool
     no_reread: bool
@@ -111,6 +114,7 @@ def _apply(
             saved or target,
             force=asked.force,
             ignore_windows=asked.ignore_windows,
+            allow_release=asked.allow_release,
             review=review,
             on_event=reporter,
             reread=not asked.no_reread,

@@ -104,6 +104,17 @@ def ignore_windows(function: F) -> F:
     return decorator(function)
 
 
+def allow_release(function: F) -> F:
+    """--allow-release of plan and apply."""
+    decorator = click.option(
+        "--allow-release",
+        is_flag=True,
+        help="Let changes leave numbers with no user, group or mapping (they stop "
+        "texting); also apply.allowRelease.",
+    )
+    return decorator(function)
+
+
 def fmt(choices: list[str], default: str) -> Callable[[F], F]:
     """--format, one of `choices`."""
     return click.option(

@@ -28,6 +28,7 @@ Examples:
 )
 @click.option("--force", is_flag=True, help="Plan even over policy.maxChangePercent.")
 @options.ignore_windows
+@options.allow_release
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -39,9 +40,10 @@ def command(
     detailed_exitcode: bool,
     force: bool,
     ignore_windows: bool,
+    allow_release: bool,
 ) -> int:
     """Show what apply would change on the live platforms."""
-    plan = rec.plan(scope, force=force, ignore_windows=ignore_windows)
+    plan = rec.plan(scope, force=force, ignore_windows=ignore_windows, allow_release=allow_release)
     if fmt == "text":
         colour = options.color(ctx)  # click would strip it from a pipe unless told
         rendered = text.render(plan, color=colour, show_calls=show_calls)

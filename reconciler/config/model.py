@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from reconciler.model.kinds import Frozen
 
@@ -119,6 +119,11 @@ class ApplySettings(Frozen):
     )
     retry: RetrySettings = Field(
         default_factory=RetrySettings, description="How transient failures are retried."
+    )
+    allowRelease: StrictBool = Field(
+        default=False,
+        description="Let plans leave numbers with no user, group or mapping (as "
+        "--allow-release does). Default: false.",
     )
 
 

@@ -29,6 +29,7 @@ Review = Callable[[Plan], bool]  # shown the plan before anything is sent; False
 class ApplySettings:
     force: bool = False  # apply even over policy.maxChangePercent
     ignore_windows: bool = False  # apply even outside change windows
+    allow_release: bool = False  # let numbers lose every holder
     review: Review | None = None
     on_event: OnEvent | None = None
     reread: bool = True  # re-read and plan again after the calls
@@ -110,6 +111,7 @@ def apply(
         rules = Rules(
             force=settings.force or bool(saved and saved.forced),
             ignore_windows=settings.ignore_windows or bool(saved and saved.ignoredWindows),
+            allow_release=settings.allow_release or bool(saved and saved.allowedRelease),
         )
         plan = run.plan(workspace, rules).plan
         if saved is not None:

@@ -142,6 +142,8 @@ class Run:
     def _settings(
         self, workspace: Workspace, rules: planner.Rules, windows: bool
     ) -> planner.Settings:
+        if self.config.settings.apply.allowRelease:
+            rules = dataclasses.replace(rules, allow_release=True)
         return planner.Settings(
             endpoints=connecttoteams.endpoints(self.config),
             rules=rules,
@@ -205,7 +207,7 @@ class Run:
         before = self.session.calls
         found = self.read(desired, REREAD)
         with self.timed(REREAD):
-            rules = planner.Rules(force=True, ignore_windows=True)
+            rules = planner.Rules(force=True, ignore_windows=True, allow_release=True)
             again = planner.plan(desired, found, self._settings(workspace, rules, False))
         return Convergence(
             checked=tuple(touched),

@@ -27,6 +27,7 @@ class Draft:
     reason: str = ""
     acquires: set[str] = dataclasses.field(default_factory=set)  # numbers it assigns
     releases: set[str] = dataclasses.field(default_factory=set)  # numbers it frees
+    lets_go: set[str] = dataclasses.field(default_factory=set)  # ...that no one holds after
     depends: set[str] = dataclasses.field(default_factory=set)
 
     def freeze(self, enterprise: str, change_id: str) -> Change:
@@ -43,6 +44,7 @@ class Draft:
             reason=self.reason,
             calls=tuple(sorted(self.calls, key=lambda c: c.phase)),
             dependsOn=tuple(sorted(self.depends)),
+            releases=tuple(sorted(self.lets_go)),
         )
 
 

@@ -18,11 +18,13 @@ def _set(side: dict[str, Any] | None, field: str) -> set[str]:
 def impact(changes: Iterable[Change], changed: int, managed: int, limit: int) -> Impact:
     """The counts of `changes`, with `changed` of `managed` objects against `limit`%."""
     counts: dict[str, Any] = {"newOn": []}
+    released: set[str] = set()
 
     def add(name: str, by: int = 1) -> None:
         counts[name] = counts.get(name, 0) + by
 
     for change in changes:
+        released |= set(change.releases)
         said = {f.field for f in change.fields}  # an update's fields the counts below say
         if change.kind in (kinds.CONNECTTOTEAMS, kinds.CONTEXTSMS) and change.action == "create":
             counts["newOn"].append(change.kind)
@@ -66,4 +68,5 @@ def impact(changes: Iterable[Change], changed: int, managed: int, limit: int) ->
         if change.action == "update" and said:
             add("otherUpdates")
     counts["newOn"] = tuple(counts["newOn"])
+    counts["numbersReleased"] = len(released)
     return Impact(**counts, managed=managed, changedManaged=changed, maxChangePercent=limit)

@@ -73,6 +73,7 @@ class Change(Frozen):
     calls: tuple[Call, ...] = ()
     dependsOn: tuple[str, ...] = ()
     runsAfterFailures: bool = False
+    releases: tuple[str, ...] = ()  # numbers it leaves with no holder (--allow-release)
 
     @property
     def phase(self) -> int:
@@ -111,6 +112,7 @@ class Impact(Frozen):
     groupsGainNumbers: int = 0
     groupsLoseNumbers: int = 0
     otherUpdates: int = 0  # updates none of the above says (a tag, an owner, services...)
+    numbersReleased: int = 0  # left with no user, group or mapping (needs --allow-release)
     newOn: tuple[str, ...] = ()  # the vendors it is created on: connecttoteams, contextsms
     managed: int = 0  # managed objects (users, groups, mappings) it has
     changedManaged: int = 0  # of which updated or deleted
@@ -167,6 +169,7 @@ class Plan(Frozen):
     paths: tuple[str, ...] = ()  # the manifest paths it was made from (for apply PLAN)
     forced: bool = False  # made with --force (over maxChangePercent)
     ignoredWindows: bool = False  # made with --ignore-windows (change windows not held)
+    allowedRelease: bool = False  # made with --allow-release (numbers may lose every holder)
 
     @property
     def changes(self) -> tuple[Change, ...]:

@@ -26,6 +26,7 @@ from reconciler.plan import (
     mappings,
     numbers,
     planfile,
+    releases,
     safety,
     users,
     windows,
@@ -50,6 +51,7 @@ class Rules:
 
     force: bool = False  # over policy.maxChangePercent (--force)
     ignore_windows: bool = False  # change windows do not hold (--ignore-windows)
+    allow_release: bool = False  # numbers may be left with no holder (--allow-release)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +91,7 @@ def plan(desired: state.State, found: live.Live, settings: Settings) -> Plan:
         enterprises.plan_sync(ctx)
         _order(ctx)
         safety.check(ctx, settings.rules.force)
+        releases.check(ctx, settings.rules.allow_release)
         held = ""
         if settings.now is not None and not settings.rules.ignore_windows and ctx.drafts:
             held = windows.held(ctx.desired.policy.changeWindows, settings.now)
@@ -105,6 +108,7 @@ def _assemble(enterprises: list[EnterprisePlan], settings: Settings) -> Plan:
         paths=settings.paths,
         forced=settings.rules.force,
         ignoredWindows=settings.rules.ignore_windows,
+        allowedRelease=settings.rules.allow_release,
     )
 
 

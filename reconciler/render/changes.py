@@ -76,6 +76,11 @@ def impact_line(enterprise: EnterprisePlan) -> str | None:
             "numbers start reaching Teams channels",
         ),
         (i.numbersUnmapped, "number stops reaching Teams", "numbers stop reaching Teams"),
+        (
+            i.numbersReleased,
+            "number released (no holder after)",
+            "numbers released (no holder after)",
+        ),
     ]
     parts += [_count(n, one, many) for n, one, many in said if n]
     if i.otherUpdates:
@@ -152,4 +157,6 @@ def change_lines(change: Change, color: bool = False, mark: str = " ") -> list[s
         lines += [f"{mark}   {name}: {value}" for name, value in attributes(change)]
     for field in change.fields:
         lines.append(f"    {field.field}: {folded(field.before)} → {folded(field.after)}")
+    if change.releases:
+        lines.append(f"{mark}   releases: {folded(list(change.releases))} (no holder after)")
     return lines

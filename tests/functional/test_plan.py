@@ -113,7 +113,22 @@ def test_prune_on_deletes(project: Project, vendor: Vendor) -> None:
     project.apply()
     unmanaged_user(vendor)
     project.edit("sunshine-dental", "prune: false", "prune: true")
-    plan_both(project, "prune", "--show-calls")
+    code, out, err = plan(project)  # frank's number would go with frank: deliberate only
+    assert code == 1
+    assert (
+        "  impact: 1 user loses SMS, 1 number released (no holder after); 1 of 12 managed "
+        "objects updated or deleted (8%, limit 30%)\n"
+    ) in out
+    assert err == (
+        "error: 1 of 2 enterprises cannot be planned; nothing is applied to it:\n"
+        "  - enterprise 'sunshine-dental': 1 number would be left with no user, group or mapping "
+        "and stop sending and receiving SMS: +12025550112; review the plan, then run again with "
+        "--allow-release (or set apply.allowRelease: true) to let them go\n"
+    )
+    document = plan_both(project, "prune", "--show-calls", "--allow-release")
+    assert document["allowedRelease"] is True
+    applied = project.run("apply", "--yes", "--allow-release", ".", "--parallelism", "1")
+    assert applied.returncode == 0, applied.stderr
 
 
 def test_conflict_names_the_holder(project: Project, vendor: Vendor) -> None:

@@ -117,12 +117,14 @@ def plan(
     *,
     force: bool = False,
     ignore_windows: bool = False,
+    allow_release: bool = False,
     **kwargs: Any,
 ) -> Plan:
+    rules = planner.Rules(force, ignore_windows, allow_release)
     return planner.plan(
         state.State(enterprises={e.name: e for e in desired}),
         live.Live(enterprises={e.name: e for e in actual}, failed=failed or {}, resellerId=54),
-        planner.Settings(ENDPOINTS, planner.Rules(force, ignore_windows), **kwargs),
+        planner.Settings(ENDPOINTS, rules, **kwargs),
     )
 
 

@@ -13,8 +13,16 @@ def calls(change: object) -> list[tuple[str, object]]:
 
 def test_a_pruned_group_releases_its_numbers_and_members_then_is_deleted() -> None:
     live_side = enterprise(groups=[group("Old", "a@x.com", (N[0],), ("a@x.com", "b@x.com"))])
-    result = plan([enterprise(prune=True)], [found(live_side)])
+    refused = plan([enterprise(prune=True)], [found(live_side)])
+    [problem] = refused.problems
+    assert problem.message == (
+        "1 number would be left with no user, group or mapping and stop sending and receiving "
+        "SMS: +12025550101; review the plan, then run again with --allow-release (or set "
+        "apply.allowRelease: true) to let them go"
+    )
+    result = plan([enterprise(prune=True)], [found(live_side)], allow_release=True)
     [delete, sync] = result.changes
+    assert (delete.releases, sync.releases, result.allowedRelease) == (("+12025550101",), (), True)
     assert (delete.action, delete.reason) == ("delete", "prune: not in the manifest")
     assert [(c.operation, c.phase) for c in delete.calls] == [
         ("groupDids", 4),

@@ -112,7 +112,7 @@ def test_a_live_change_makes_a_plan_stale_naming_each_object() -> None:
         "acme/sync/Unified App: now needs a change the saved plan does not have",
     ]
     other = enterprise(users=[user("a@x.com", N[3])])
-    again = plan([WANTED], [found(other)], manifest_digest="d1", paths=(".",))
+    again = plan([WANTED], [found(other)], manifest_digest="d1", paths=(".",), allow_release=True)
     assert planfile.live_differences(made(), again) == [
         "acme/smsUser/a@x.com: the live object changed since the plan"
     ]

@@ -356,7 +356,7 @@ def test_each_enterprise_says_its_impact_in_counts_and_words() -> None:
         mappings=[mapping(N[3], "19:new", "G")],
         prune=True,
     )
-    [part] = plan([after], [found(before)], force=True).enterprises
+    [part] = plan([after], [found(before)], force=True, allow_release=True).enterprises
     assert part.impact == Impact(
         usersGetSms=1,
         usersGainNumbers=1,
@@ -367,6 +367,7 @@ def test_each_enterprise_says_its_impact_in_counts_and_words() -> None:
         groupsLoseMembers=1,
         membersRemoved=1,
         numbersMoveChannel=1,
+        numbersReleased=2,
         managed=5,
         changedManaged=5,
         maxChangePercent=30,
@@ -374,6 +375,6 @@ def test_each_enterprise_says_its_impact_in_counts_and_words() -> None:
     assert changes.impact_line(part) == (
         "impact: 1 user gets SMS, 1 user starts texting from new numbers, 1 user stops texting "
         "from a number, 1 user loses SMS, 1 group gains 2 members, 1 group loses 1 member, "
-        "1 number moves to another Teams channel; 5 of 5 managed objects updated or deleted "
-        "(100%, limit 30%)"
+        "1 number moves to another Teams channel, 2 numbers released (no holder after); 5 of 5 "
+        "managed objects updated or deleted (100%, limit 30%)"
     )
