@@ -43,10 +43,11 @@ from reconciler.errors import (
 if TYPE_CHECKING:
     from reconciler.api.reconciler import Reconciler, merge_drift
     from reconciler.api.tools import NUMBER_FILTERS, init, sandbox_files, schemas
-    from reconciler.apply.outcome import Convergence, Event, Outcome
+    from reconciler.apply.outcome import Convergence, Event, Gate, Outcome, WaveResult
     from reconciler.engine.applying import ApplyResult
     from reconciler.engine.clone import Cloned
     from reconciler.engine.export import Exported
+    from reconciler.engine.rollout import Rollout
     from reconciler.engine.testsms import Delivery
     from reconciler.engine.workspace import Scope
     from reconciler.model.problem import Problem
@@ -79,6 +80,9 @@ _LAZY = {
     "Outcome": "reconciler.apply.outcome",
     "Event": "reconciler.apply.outcome",
     "Convergence": "reconciler.apply.outcome",
+    "WaveResult": "reconciler.apply.outcome",
+    "Gate": "reconciler.apply.outcome",
+    "Rollout": "reconciler.engine.rollout",
     "Call": "reconciler.model.record",
     "Retry": "reconciler.model.record",
     "RunSummary": "reconciler.reports.runsummary",
@@ -116,6 +120,7 @@ __all__ = [
     "EnterprisePlan",
     "Event",
     "Exported",
+    "Gate",
     "ManifestError",
     "ManifestProblem",
     "Missing",
@@ -129,11 +134,13 @@ __all__ = [
     "ReconcilerError",
     "Result",
     "Retry",
+    "Rollout",
     "Row",
     "RunSummary",
     "Scope",
     "UsageError",
     "Validation",
+    "WaveResult",
     "init",
     "merge_drift",
     "sandbox_files",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from reconciler.engine.applying import ApplyResult, Review
     from reconciler.engine.clone import Cloned
     from reconciler.engine.export import Exported
+    from reconciler.engine.rollout import Rollout
     from reconciler.engine.testsms import Delivery
     from reconciler.plan.model import Plan
     from reconciler.providers.session import SessionOptions, Transport
@@ -142,6 +143,7 @@ class Reconciler:
         force: bool = False,
         ignore_windows: bool = False,
         allow_release: bool = False,
+        rollout: Rollout | None = None,
         review: Review | None = None,
         on_event: Callable[[Event], None] | None = None,
         reread: bool = True,
@@ -157,7 +159,9 @@ class Reconciler:
         planned again afterwards: `result.converged` says whether nothing remains. Once
         `stop` (a threading.Event, say) is set, no change starts and no failed call is
         tried again; the calls in flight end, the rest are skipped, and the journal says
-        it stopped.
+        it stopped. With `rollout` (or apply.waves in reconciler.yaml) the enterprises go
+        in waves, each gated on its health (`result.report.waves`); a failed gate halts
+        the rest.
         """
         from reconciler.engine import applying
         from reconciler.plan.model import Plan
@@ -168,7 +172,7 @@ class Reconciler:
         else:
             scope = target if isinstance(target, Scope) else EVERYTHING
         settings = applying.ApplySettings(
-            force, ignore_windows, allow_release, review, on_event, reread, stop
+            force, ignore_windows, allow_release, review, on_event, reread, stop, rollout
         )
         return applying.apply(self.workspace(scope), saved, settings, self._options(stop))
 

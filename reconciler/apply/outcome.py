@@ -9,7 +9,7 @@ from typing import Literal
 from reconciler.model.record import Retry
 
 Status = Literal["applied", "failed", "skipped"]
-EventKind = Literal["start", "finish", "retry"]
+EventKind = Literal["start", "finish", "retry", "wave"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Event:
     total: int
     outcome: Outcome | None = None
     retry: Retry | None = None
+    note: str = ""  # "wave": a wave starts, or its health gate says how it went
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,12 +57,54 @@ class Convergence:
 
 
 @dataclasses.dataclass(frozen=True)
+class Texted:
+    """One test SMS of a health gate: to which number, how it ended, where it landed."""
+
+    enterprise: str
+    number: str
+    status: str  # DELIVRD, UNDELIV, REJECTD, EXPIRED, UNKNOWN, PENDING
+    ok: bool
+    seconds: float | None = None
+    landed: str = ""  # where the sandbox delivered it, when it says
+
+
+@dataclasses.dataclass(frozen=True)
+class Gate:
+    """A wave's health gate: `converge` (the wave's changes applied and a re-read plans
+    nothing) or `verify` (that, and a test SMS to the numbers it assigned, delivered
+    where the manifests say)."""
+
+    kind: str  # converge, verify
+    ok: bool
+    reason: str = ""  # why it failed
+    convergence: Convergence | None = None
+    texted: tuple[Texted, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class WaveResult:
+    """One wave of a rollout: its enterprises, whether it was applied, and its gate."""
+
+    number: int
+    name: str
+    enterprises: tuple[str, ...]
+    status: Literal["passed", "halted", "not applied"]
+    gate: Gate | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Report:
     outcomes: tuple[Outcome, ...]
     calls: int
     throttled: dict[str, int] = dataclasses.field(default_factory=dict)  # API -> 429s
     convergence: Convergence | None = None  # None: not re-read (asked not to, no change)
     stopped: bool = False  # asked to stop: the changes not started are skipped
+    waves: tuple[WaveResult, ...] = ()  # applied in waves: each wave and its gate
+
+    @property
+    def halted(self) -> WaveResult | None:
+        """The wave whose health gate failed and halted the rollout, if one did."""
+        return next((w for w in self.waves if w.status == "halted"), None)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -69,4 +112,5 @@ class Report:
     @property
     def ok(self) -> bool:
         converged = self.convergence is None or self.convergence.converged
-        return converged and all(o.status == "applied" for o in self.outcomes)
+        healthy = self.halted is None
+        return converged and healthy and all(o.status == "applied" for o in self.outcomes)

@@ -10,25 +10,7 @@ import re
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes
-
-UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
-MIN_INTERVAL = 1.0  # seconds
-
-
-def duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
-    """`3m`, `90s`, `1h30m`, `2s` (or plain seconds) as seconds."""
-    text = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        seconds = float(text)
-    elif text and DURATION.sub("", text) == "":
-        seconds = sum(float(n) * UNITS[u] for n, u in DURATION.findall(text))
-    else:
-        raise click.BadParameter(f"{value!r} is not a duration: say e.g. 2s, 90s, 3m or 1h30m")
-    if seconds < MIN_INTERVAL:
-        raise click.BadParameter(f"{value!r} is under a second: say at least 1s")
-    return seconds
+from reconciler.cli import exitcodes, options
 
 
 def listen_address(value: str) -> tuple[str, int]:
@@ -75,7 +57,7 @@ Examples:
 @click.option("--branch", default="main", show_default=True, help="The branch to follow.")
 @click.option(
     "--interval",
-    callback=duration,
+    callback=options.duration,
     default="3m",
     show_default=True,
     help="Between cycles (plus up to a tenth at random): 2s, 90s, 3m, 1h.",

@@ -30,6 +30,7 @@ Examples:
 @click.option("--force", is_flag=True, help="Apply even over policy.maxChangePercent.")
 @options.ignore_windows
 @options.allow_release
+@options.rollout
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line on stdout.")
 @click.option(
@@ -57,6 +58,10 @@ def command(
     force: bool,
     ignore_windows: bool,
     allow_release: bool,
+    waves: str | None,
+    health: str | None,
+    health_sample: int | None,
+    pause: float | None,
     yes: bool,
     as_json: bool,
     no_reread: bool,
@@ -66,7 +71,8 @@ def command(
     metrics_file: pathlib.Path | None,
 ) -> int:
     """Make the live platforms match the manifests (or apply a saved plan.json)."""
-    asked = _Asked(force, ignore_windows, allow_release, yes, as_json, no_reread)
+    rollout = _rollout(rec, waves, health, health_sample, pause)
+    asked = _Asked(force, ignore_windows, allow_release, yes, as_json, no_reread, rollout)
     outputs = (journal_path, junit_path, metrics_file)
     saved = None
     if len(rec.paths) == 1 and rec.paths[0].suffix == ".json":  # a saved plan: its scope
@@ -96,6 +102,33 @@ class _Asked:
     yes: bool
     as_json: bool
     no_reread: bool
+    rollout: api.Rollout | None
+
+
+def _rollout(
+    rec: api.Reconciler,
+    waves: str | None,
+    health: str | None,
+    sample: int | None,
+    pause: float | None,
+) -> api.Rollout | None:
+    """The waves asked for on the command line, over reconciler.yaml's apply.waves..."""
+    if waves is None and health is None and sample is None and pause is None:
+        return None  # apply.waves of reconciler.yaml, if any, is the engine's default
+    configured = rec.config().settings.apply
+    waves = waves or configured.waves
+    if waves is None:
+        raise api.UsageError(
+            "--health, --health-sample and --pause-between-waves go with --waves (or "
+            "apply.waves in reconciler.yaml)",
+            "--waves",
+        )
+    return api.Rollout(
+        waves,
+        "verify" if (health or configured.health) == "verify" else "converge",
+        sample or configured.healthSample,
+        configured.pauseBetweenWaves if pause is None else pause,
+    )
 
 
 def _apply(
@@ -115,6 +148,7 @@ def _apply(
             force=asked.force,
             ignore_windows=asked.ignore_windows,
             allow_release=asked.allow_release,
+            rollout=asked.rollout,
             review=review,
             on_event=reporter,
             reread=not asked.no_reread,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import pathlib
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -91,6 +92,74 @@ def workspace(*, scoped: bool = True) -> Callable[[F], F]:
         return paths(config(decorated))  # type: ignore[return-value]
 
     return decorate
+
+
+UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+MIN_INTERVAL = 1.0  # seconds
+
+
+def duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """`3m`, `90s`, `1h30m`, `2s` (or plain seconds) as seconds; None when not given."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        seconds = float(text)
+    elif text and DURATION.sub("", text) == "":
+        seconds = sum(float(n) * UNITS[u] for n, u in DURATION.findall(text))
+    else:
+        raise click.BadParameter(f"{value!r} is not a duration: say e.g. 2s, 90s, 3m or 1h30m")
+    if seconds < MIN_INTERVAL:
+        raise click.BadParameter(f"{value!r} is under a second: say at least 1s")
+    return seconds
+
+
+WAVES = re.compile(r"^(count=[1-9][0-9]*|label=[^:=]+:[^,]+(,[^,]+)*)$")
+
+
+def _waves(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not WAVES.fullmatch(value):
+        raise click.BadParameter(
+            f"{value!r}: expected count=N or label=KEY:VALUE,VALUE,... (the values in order)"
+        )
+    return value
+
+
+def rollout(function: F) -> F:
+    """apply's --waves, --health, --health-sample, --pause-between-waves."""
+    for option in reversed(
+        [
+            click.option(
+                "--waves",
+                callback=_waves,
+                metavar="count=N|label=KEY:V1,V2",
+                help="Apply in waves, each gated on the last one's health: N waves, or one "
+                "per label value in order (the unlabeled last). Default: apply.waves.",
+            ),
+            click.option(
+                "--health",
+                type=click.Choice(["converge", "verify"]),
+                help="The gate after each wave: converge (a re-read plans nothing) or verify "
+                "(also a test SMS to the numbers the wave assigned). Default: apply.health.",
+            ),
+            click.option(
+                "--health-sample",
+                type=click.IntRange(1, 1000),
+                metavar="K",
+                help="Numbers texted per enterprise by --health verify (default 3).",
+            ),
+            click.option(
+                "--pause-between-waves",
+                "pause",
+                callback=duration,
+                metavar="DURATION",
+                help="Wait between waves: 30s, 10m (default 0).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
 
 
 def ignore_windows(function: F) -> F:

@@ -88,6 +88,9 @@ class Reporter:
         if event.retry is not None:
             self._retried(event.retry, event)
             return
+        if event.kind == "wave":
+            self._wave(event)
+            return
         if self.as_json:
             record = {
                 "event": event.kind,
@@ -121,6 +124,15 @@ class Reporter:
                 self.bar.console.print(line, markup=False, highlight=False)
         elif line:
             click.echo(line, err=True)
+
+    def _wave(self, event: api.Event) -> None:
+        """A wave starts, pauses, or its health gate has spoken: a line of its own."""
+        if self.as_json:
+            click.echo(json.dumps({"event": "wave", "note": event.note}, sort_keys=True))
+        elif self.bar:
+            self.bar.console.print(event.note, markup=False, highlight=False)
+        elif not self.quiet:
+            click.echo(event.note, err=True)
 
     def _retried(self, retry: api.Retry, event: api.Event) -> None:
         """A call failed and will be tried again: said at once (and counted on the bar)."""

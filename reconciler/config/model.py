@@ -125,6 +125,24 @@ class ApplySettings(Frozen):
         description="Let plans leave numbers with no user, group or mapping (as "
         "--allow-release does). Default: false.",
     )
+    waves: StrictStr | None = Field(
+        default=None,
+        description="Apply in waves, each gated on the last one's health (as --waves): "
+        "count=N, or label=KEY:VALUE,VALUE,... Default: none (all at once).",
+        pattern=r"^(count=[1-9][0-9]*|label=[^:=]+:[^,]+(,[^,]+)*)$",
+    )
+    health: Literal["converge", "verify"] = Field(
+        default="converge",
+        description="The health gate after each wave (as --health): converge (a re-read "
+        "plans nothing) or verify (also a test SMS through Connectel to the numbers the "
+        "wave assigned, delivered where the manifests say). Default: converge.",
+    )
+    healthSample: Annotated[StrictInt, Field(ge=1, le=1000)] = Field(
+        default=3, description="Numbers texted per enterprise by a verify gate. Default: 3."
+    )
+    pauseBetweenWaves: Annotated[float, Field(ge=0, le=86400)] = Field(
+        default=0, description="Seconds to wait between waves. Default: 0."
+    )
 
 
 class SandboxSettings(Frozen):

@@ -11,6 +11,7 @@ from typing import Any
 
 from reconciler.apply.executor import Stop
 from reconciler.apply.outcome import Convergence, Event, Outcome, Report
+from reconciler.engine.rollout import Rollout, Waves, configured
 from reconciler.engine.run import OnEvent, Run
 from reconciler.engine.workspace import Workspace
 from reconciler.errors import Cancelled
@@ -34,6 +35,7 @@ class ApplySettings:
     on_event: OnEvent | None = None
     reread: bool = True  # re-read and plan again after the calls
     stop: Stop | None = None  # once set, no change starts; those under way finish
+    rollout: Rollout | None = None  # in waves (default: apply.waves of reconciler.yaml)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,9 +95,12 @@ class _Progress:
         self.total = total
 
     def __call__(self, event: Event) -> None:
-        self.done = event.done
+        """Forward `event`, counted across the whole apply (a rollout runs the executor
+        once per wave, each counting its own)."""
+        if event.kind == "finish":
+            self.done += 1
         if self.on_event is not None:
-            self.on_event(event)
+            self.on_event(dataclasses.replace(event, done=self.done, total=self.total))
 
     def retried(self, retry: Retry) -> None:
         if self.on_event is not None:
@@ -122,9 +127,14 @@ def apply(
         if plan.changes:
             progress = _Progress(settings.on_event, len(plan.changes))
             unsubscribe = run.session.telemetry.subscribe(progress.retried)
+            rollout = settings.rollout or configured(workspace.config)
             try:
-                reread_in = workspace if settings.reread else None
-                report = run.apply(plan, progress, reread_in=reread_in, stop=settings.stop)
+                if rollout is not None:
+                    waves = Waves(run, workspace, rollout, progress, settings.stop)
+                    report = waves.apply(plan)
+                else:
+                    reread_in = workspace if settings.reread else None
+                    report = run.apply(plan, progress, reread_in=reread_in, stop=settings.stop)
             finally:
                 unsubscribe()
         summary = run.summary("apply")

@@ -7,6 +7,7 @@ import json
 from reconciler.apply.outcome import Report
 from reconciler.plan.model import Plan
 from reconciler.render.values import plural
+from reconciler.reports import journal
 from reconciler.reports.runsummary import RunSummary
 
 
@@ -24,6 +25,15 @@ def summary(report: Report, plan: Plan) -> str:
         names = ", ".join(e.name for e in plan.failed)
         noun = "enterprise" if len(plan.failed) == 1 else "enterprises"
         line += f"; {len(plan.failed)} {noun} not applied: {names}"
+    if report.waves:
+        passed = sum(1 for w in report.waves if w.status == "passed")
+        line += f"; health gates passed: {passed} of {plural(len(report.waves), 'wave')}"
+        halted = report.halted
+        if halted is not None:
+            line += f"; halted after wave {halted.number} ({halted.name})"
+        left = [n for w in report.waves if w.status == "not applied" for n in w.enterprises]
+        if left:
+            line += f"; not applied: {', '.join(left)}"
     if plan.held:
         names = ", ".join(e.name for e in plan.held)
         noun = "enterprise" if len(plan.held) == 1 else "enterprises"
@@ -53,6 +63,19 @@ def details(report: Report, plan: Plan) -> list[str]:
         f"  {o.status}: {o.change_id}: {o.reason}" for o in report.outcomes if o.status != "applied"
     ]
     lines += [f"  not applied: {p.enterprise}: {p.message}" for p in plan.problems]
+    for wave in report.waves:
+        gate = wave.gate
+        if gate is not None and not gate.ok:
+            lines.append(
+                f"  health gate of wave {wave.number} ({wave.name}, {gate.kind}) failed: "
+                f"{gate.reason}"
+            )
+            lines += [
+                f"    {t.number} ({t.enterprise}): {t.status}"
+                + (f", landed at {t.landed}" if t.landed else "")
+                for t in gate.texted
+                if not t.ok
+            ]
     if report.convergence is not None:
         lines += [f"  remains after apply: {r}" for r in report.convergence.remaining]
         lines += [f"  cannot be planned after apply: {p}" for p in report.convergence.problems]
@@ -78,6 +101,7 @@ def as_json(report: Report, plan: Plan, run: RunSummary | None = None) -> str:
                 for p in plan.problems
             ],
             "convergence": _convergence(report),
+            "waves": journal.waves(report),
             "run": run.as_dict() if run else None,
         },
         sort_keys=True,

@@ -84,6 +84,7 @@ def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -
             {"enterprise": e.name, "reason": e.heldBack, "changes": len(e.changes)}
             for e in plan.held
         ],
+        "waves": waves(report),
         "convergence": None
         if check is None
         else {
@@ -94,6 +95,37 @@ def build(plan: Plan, report: Report, run: RunSummary, provenance: Provenance) -
         },
         "otherCalls": [_call(c, with_scope=True) for c in other],
     }
+
+
+def waves(report: Report) -> list[dict[str, Any]]:
+    """Each wave of a rollout, its gate and its test messages (JSON-ready)."""
+    return [
+        {
+            "wave": w.number,
+            "name": w.name,
+            "enterprises": list(w.enterprises),
+            "status": w.status,
+            "gate": None
+            if w.gate is None
+            else {
+                "kind": w.gate.kind,
+                "ok": w.gate.ok,
+                "reason": w.gate.reason,
+                "texted": [
+                    {
+                        "enterprise": t.enterprise,
+                        "number": t.number,
+                        "status": t.status,
+                        "ok": t.ok,
+                        "seconds": None if t.seconds is None else round(t.seconds, 3),
+                        "landed": t.landed,
+                    }
+                    for t in w.gate.texted
+                ],
+            },
+        }
+        for w in report.waves
+    ]
 
 
 def _call(call: Call, *, with_scope: bool) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 from tests.functional.conftest import Project, Vendor
 
@@ -110,3 +111,63 @@ def test_an_enterprise_outside_its_window_is_held_back_and_applied_when_told(
     assert forced.stdout.splitlines()[-1].endswith("; change windows ignored (--ignore-windows).")
     assert json.loads((project.root / "now.json").read_text())["ignoredWindows"] is True
     assert project.run("drift", ".").returncode == 0
+
+
+def test_waves_by_label_each_pass_a_live_sms_round_trip(project: Project) -> None:
+    project.edit("sunshine-dental", "labels: {tier: gold,", "labels: {ring: canary, tier: gold,")
+    project.edit("northwind-legal", "labels: {", "labels: {ring: main, ")
+    applied = project.run(
+        "apply", "--yes", ".", "--waves", "label=ring:canary,main", "--health", "verify",
+        "--health-sample", "2", "--report", "waves.json",
+    )  # fmt: skip
+    assert applied.returncode == 0, applied.stderr
+    notes = [line for line in applied.stderr.splitlines() if line.startswith("wave ")]
+    assert notes == [
+        "wave 1 of 2 (ring=canary): sunshine-dental",
+        "wave 1 (ring=canary) health gate (verify) passed",
+        "wave 2 of 2 (ring=main): northwind-legal",
+        "wave 2 (ring=main) health gate (verify) passed",
+    ]
+    assert applied.stdout.splitlines()[-1].endswith("; health gates passed: 2 of 2 waves.")
+    waves = json.loads((project.root / "waves.json").read_text())["waves"]
+    assert [(w["name"], w["status"], w["gate"]["ok"]) for w in waves] == [
+        ("ring=canary", "passed", True),
+        ("ring=main", "passed", True),
+    ]
+    texted = [(t["number"], t["status"], t["landed"]) for t in waves[0]["gate"]["texted"]]
+    assert texted == [
+        ("+12025550101", "DELIVRD", "SMS user maria@sunshinedental.com"),
+        ("+12025550102", "DELIVRD", "SMS user alice@sunshinedental.com"),
+    ]
+    assert project.run("drift", ".").returncode == 0
+
+
+def test_a_wave_whose_test_sms_is_undelivered_halts_the_rollout(project: Project) -> None:
+    with project.sandbox.client() as http:  # Connectel rejects every northwind number
+        rules = {"rejectRecipients": ["1202555015*", "1202555016*", "1202555017*"]}
+        assert http.put("/_sandbox/connectel", json=rules).status_code == 200
+    applied = project.run(
+        "apply", "--yes", ".", "--waves", "count=2", "--health", "verify", "--report", "j.json"
+    )
+    assert applied.returncode == 1
+    assert re.sub(r"\(\d+ API calls\)", "(N API calls)", applied.stdout.splitlines()[-1]) == (
+        "Apply incomplete: 12 applied, 0 failed, 14 skipped (N API calls); health gates "
+        "passed: 0 of 2 waves; halted after wave 1 (1-of-2); not applied: sunshine-dental."
+    )
+    assert (
+        "  health gate of wave 1 (1-of-2, verify) failed: 3 of 3 test messages not delivered "
+        "where the manifests say (+12025550150 REJECTD, +12025550151 REJECTD, +12025550152 "
+        "REJECTD)\n"
+        "    +12025550150 (northwind-legal): REJECTD\n"
+    ) in applied.stderr
+    journal = json.loads((project.root / "j.json").read_text())
+    assert [(w["name"], w["status"], w["enterprises"]) for w in journal["waves"]] == [
+        ("1-of-2", "halted", ["northwind-legal"]),
+        ("2-of-2", "not applied", ["sunshine-dental"]),
+    ]
+    assert journal["waves"][1]["gate"] is None
+    skipped = {c["reason"] for c in journal["changes"] if c["enterprise"] == "sunshine-dental"}
+    assert skipped == {"not applied: wave 1 (1-of-2) failed its health gate"}
+    assert journal["outcome"] == "incomplete"
+    drift = project.run("drift", ".", "--enterprise", "sunshine-dental")
+    assert drift.returncode == 2  # untouched

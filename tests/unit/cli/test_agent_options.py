@@ -6,7 +6,8 @@ import click
 import pytest
 
 from reconciler import api
-from reconciler.cli.agent import duration, listen_address, shard_of
+from reconciler.cli.agent import listen_address, shard_of
+from reconciler.cli.options import duration
 
 
 @pytest.mark.parametrize(
