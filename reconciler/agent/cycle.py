@@ -362,6 +362,7 @@ class Agent:
         self.metrics.run(result.run)
         convergence = result.convergence
         remaining = set(convergence.unconverged) if convergence else set()
+        halted = result.report.halted  # a wave whose health gate failed
         entries = []
         for planned in result.plan.enterprises:
             name = planned.name
@@ -379,8 +380,11 @@ class Agent:
                 status, why, event = "HeldBack", planned.heldBack, None
             elif failed:
                 status, why, event = "Failed", failed[0].reason, "failed"
-            elif any(o.status == "skipped" for o in mine):
-                status, why, event = "Unknown", "stopped before all its changes ran", None
+            elif halted is not None and halted.gate and name in halted.enterprises:
+                why = f"health gate ({halted.gate.kind}) failed: {halted.gate.reason}"
+                status, event = "Failed", "failed"
+            elif skipped := [o for o in mine if o.status == "skipped"]:
+                status, why, event = "Unknown", skipped[0].reason, None
             elif name in remaining:
                 status, why, event = "Failed", "not converged after the apply", "failed"
             else:
