@@ -171,3 +171,29 @@ def test_a_wave_whose_test_sms_is_undelivered_halts_the_rollout(project: Project
     assert journal["outcome"] == "incomplete"
     drift = project.run("drift", ".", "--enterprise", "sunshine-dental")
     assert drift.returncode == 2  # untouched
+
+
+def test_the_merge_jobs_saved_plan_rolls_out_in_the_configured_waves(project: Project) -> None:
+    config = project.root / "reconciler.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "  parallelism: 8\n", "  parallelism: 8\n  waves: count=2\n  health: converge\n"
+        )
+    )
+    planned = project.run("plan", ".", "--format", "json", "-o", "plan.json")
+    assert planned.returncode == 0, planned.stderr
+    applied = project.run("apply", "plan.json", "--report", "apply.json")
+    assert applied.returncode == 0, applied.stderr
+    notes = [line for line in applied.stderr.splitlines() if line.startswith("wave ")]
+    assert notes == [
+        "wave 1 of 2 (1-of-2): northwind-legal",
+        "wave 1 (1-of-2) health gate (converge) passed",
+        "wave 2 of 2 (2-of-2): sunshine-dental",
+        "wave 2 (2-of-2) health gate (converge) passed",
+    ]
+    journal = json.loads((project.root / "apply.json").read_text())
+    assert [(w["name"], w["status"]) for w in journal["waves"]] == [
+        ("1-of-2", "passed"),
+        ("2-of-2", "passed"),
+    ]
+    assert project.run("drift", ".").returncode == 0
