@@ -79,6 +79,11 @@ class Unreachable(Transient):
     """The connection could not be made: the vendor never saw the request."""
 
 
+class Down(Unreachable):
+    """The API could not be reached earlier in this run (its calls were retried and none
+    connected): later calls to it fail at once with the same message, never retried."""
+
+
 class Malformed(Transient):
     """A 2xx whose body is not the answer the operation expects (an HTML page from a
     proxy, JSON cut short, a wrong type): the vendor's state is unknown, so it is retried."""

@@ -75,6 +75,27 @@ class Reconciler:
         self.parallelism = parallelism
         self.pace = pace
 
+    @classmethod
+    def saved(
+        cls,
+        plan: PathLike,
+        config: PathLike | None = None,
+        **kwargs: Any,
+    ) -> tuple[Reconciler, Plan]:
+        """The plan saved at `plan` and a Reconciler on the workspace it was made from,
+        found again from wherever this runs: the git work tree holding the plan file,
+        the one holding the current directory, or where it was made (`config` overrides
+        the reconciler.yaml it used; `kwargs` as for Reconciler). A ReconcilerError
+        naming where it was made when that workspace is not found from here."""
+        from reconciler.engine import origin
+        from reconciler.plan.model import Plan
+
+        where = pathlib.Path(plan)
+        loaded = Plan.load(where)
+        given = pathlib.Path(config) if config is not None else None
+        found, paths = origin.locate(loaded, where, given)
+        return cls(found, paths, **kwargs), loaded
+
     def __repr__(self) -> str:
         paths = ", ".join(str(p) for p in self.paths) or "."
         return f"Reconciler(config={self.config_path}, paths=[{paths}])"

@@ -10,7 +10,7 @@ import re
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, logs, options
 
 
 def listen_address(value: str) -> tuple[str, int]:
@@ -138,7 +138,7 @@ def command(
         return process.once(agent)
 
     def announce(url: str) -> None:
-        click.echo(f"agent listening on {url}", err=True)
+        logs.say(f"agent listening on {url}")
 
     code = process.run(agent, address, announce)
     return exitcodes.OK if code == 0 else exitcodes.ERROR

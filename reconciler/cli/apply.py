@@ -10,6 +10,7 @@ import click
 
 from reconciler import api
 from reconciler.cli import options, outfiles, progress
+from reconciler.cli.interrupt import Interrupts
 from reconciler.render import runline
 
 _EXAMPLES_APPLY = """\
@@ -78,8 +79,7 @@ def command(
     if len(rec.paths) == 1 and rec.paths[0].suffix == ".json":  # a saved plan: its scope
         if revision is not None:
             raise api.UsageError("a saved plan has its revision already", "--revision")
-        saved = api.Plan.load(rec.paths[0])
-        rec = api.Reconciler(rec.config_path, saved.paths)
+        rec, saved = api.Reconciler.saved(rec.paths[0], rec.config_path)
     rec.parallelism = parallelism
     if revision is not None:
         from reconciler.agent.repository import worktree
@@ -142,7 +142,10 @@ def _apply(
     journal_path, junit_path, metrics_file = outputs
     review = progress.Review(ctx, ask=not (asked.yes or saved), as_json=asked.as_json)
     colour = options.color(ctx, "stderr")
-    with progress.Reporter(as_json=asked.as_json, color=colour) as reporter:
+    with (
+        Interrupts() as interrupts,
+        progress.Reporter(as_json=asked.as_json, color=colour, on_start=interrupts.arm) as reporter,
+    ):
         result = rec.apply(
             saved or target,
             force=asked.force,
@@ -152,6 +155,7 @@ def _apply(
             review=review,
             on_event=reporter,
             reread=not asked.no_reread,
+            stop=interrupts.stop,
         )
     code = progress.finish(result, as_json=asked.as_json)
     outfiles.journal(journal_path, junit_path, result.journal)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, logs, options
 from reconciler.render import diagnosis as render
 
 _EXAMPLES_DOCTOR = (
@@ -29,6 +29,6 @@ def command(rec: api.Reconciler, fmt: str) -> int:
     """
     found = rec.doctor()
     for note in found.notes:
-        click.echo(f"note: {note}", err=True)
+        logs.say(f"note: {note}")
     click.echo(render.table(found) if fmt == "table" else render.as_json(found), nl=False)
     return exitcodes.OK if found.ok else exitcodes.ERROR

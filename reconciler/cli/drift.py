@@ -8,7 +8,7 @@ import pathlib
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes, options, outfiles
+from reconciler.cli import exitcodes, logs, options, outfiles
 from reconciler.render import runline
 from reconciler.render.drift import RENDERERS
 
@@ -75,7 +75,7 @@ def command(
     for kind, path in extra:
         outfiles.write(path, RENDERERS[kind](report), f"the {kind} report")
     if out is not None or fmt != "text":
-        click.echo(RENDERERS["text"](report).splitlines()[-1], err=True)
+        logs.say(RENDERERS["text"](report).splitlines()[-1])
     in_sync = exitcodes.OK if report.in_sync else exitcodes.CHANGES
     code = exitcodes.ERROR if report.failed else in_sync
     assert report.cost is not None  # a report just made or merged knows what it cost

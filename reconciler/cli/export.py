@@ -7,7 +7,7 @@ import pathlib
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, logs, options
 
 _EXAMPLES_EXPORT = """\
 \b
@@ -57,5 +57,5 @@ def command(
     for line in exported.done:
         click.echo(line, err=line.startswith("kept"))
     for problem in exported.failed:
-        click.echo(f"error: {problem.describe()}", err=True)
+        logs.say(f"error: {problem.describe()}", "error")
     return exitcodes.ERROR if exported.failed else exitcodes.OK

@@ -87,7 +87,8 @@ Shell completion (bash; zsh and fish alike with zsh_source, fish_source):
     type=click.Choice(logs.LEVELS, case_sensitive=False),
     default="warning",
     show_default=True,
-    help="debug: every API call; info: retries and rate changes too.",
+    help="warning: retries (what a run waits for) and problems; info: rate changes too; "
+    "debug: every API call.",
 )
 @click.option(
     "--log-file",
@@ -168,37 +169,44 @@ def hoist(args: list[str]) -> list[str]:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code: the error funnel."""
     args = hoist(list(sys.argv[1:] if argv is None else argv))
+    logs.reset()
     try:
         result = cli.main(args=args, prog_name="reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:
-        exc.show()
+        if not logs.json_stderr():
+            exc.show()
+        else:
+            logs.say(f"Error: {exc.format_message()}", "error")
         return exitcodes.USAGE
     except click.ClickException as exc:
-        exc.show()
+        if not logs.json_stderr():
+            exc.show()
+        else:
+            logs.say(f"Error: {exc.format_message()}", "error")
         return exitcodes.ERROR
     except UsageError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        logs.say(f"Error: {exc}", "error")
         return exitcodes.USAGE
     except (KeyboardInterrupt, click.Abort):
-        click.echo("interrupted", err=True)
+        logs.say("interrupted", "error")
         return exitcodes.INTERRUPTED
     except ReconcilerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        logs.say(f"error: {exc}", "error")
         return exitcodes.ERROR
     except OSError as exc:  # a path a user gave us: too long, not permitted, a directory
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        logs.say(f"error: {where}{exc.strerror or exc}", "error")
         return exitcodes.ERROR
     except Exception as exc:  # the funnel's last resort: never a traceback by default
         if "--debug" in args:
             traceback.print_exc()
         else:
-            click.echo(
+            logs.say(
                 f"internal error: {type(exc).__name__}: {exc} "
                 "(run with --debug for the traceback, and please report it)",
-                err=True,
+                "error",
             )
         return exitcodes.INTERNAL
     return result if isinstance(result, int) else exitcodes.OK

@@ -8,7 +8,7 @@ import pathlib
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes, options, tables
+from reconciler.cli import exitcodes, logs, options, tables
 from reconciler.render import numbers as render
 
 _EXAMPLES_NUMBERS = """\
@@ -51,7 +51,7 @@ def command(
     scope = api.Scope.parse(enterprises, selectors, excludes, exclude_selectors)
     found = rec.numbers(scope, filter=filter_name)
     for problem in found.failed:
-        click.echo(f"error: {problem.describe()}", err=True)
+        logs.say(f"error: {problem.describe()}", "error")
     code = exitcodes.ERROR if found.failed else exitcodes.OK
     if not find_missing:
         width = tables.width()
@@ -65,10 +65,10 @@ def command(
             )
         return code
     for line in render.missing_lines(list(found.missing)):
-        click.echo(line, err=True)
+        logs.say(line)
     if found.missing and out is None:
         click.echo(render.upload_csv(list(found.missing)), nl=False)
     elif found.missing and out is not None:
         out.write_text(render.upload_csv(list(found.missing)), encoding="utf-8")
-        click.echo(render.MISSING_WROTE.format(out), err=True)
+        logs.say(render.MISSING_WROTE.format(out))
     return code

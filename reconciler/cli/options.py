@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from reconciler import api
+from reconciler.cli import logs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -264,7 +265,7 @@ def quiet() -> bool:
 def note(message: str) -> None:
     """A note for people on stderr (a file written, what the run cost), unless --quiet."""
     if not quiet():
-        click.echo(message, err=True)
+        logs.say(message)
 
 
 def color(ctx: click.Context, stream: str = "stdout") -> bool:

@@ -7,7 +7,7 @@ import pathlib
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, logs, options
 from reconciler.render import markdown, text
 
 _EXAMPLES_PLAN = """\
@@ -56,6 +56,6 @@ def command(
         plan.save(out)
         options.note(f"saved the plan to {out}")
     if plan.failed:
-        click.echo(f"error: {text.failures(plan)}", err=True)
+        logs.say(f"error: {text.failures(plan)}", "error")
         return exitcodes.ERROR
     return exitcodes.CHANGES if detailed_exitcode and plan.changes else exitcodes.OK

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from types import TracebackType
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler import api
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, logs, options
 from reconciler.render import apply as render
 from reconciler.render import text
 
@@ -49,7 +50,10 @@ class Reporter:
     """Hears apply's events: a bar on a terminal (from the first event, after the review),
     plain lines in CI, JSON lines with --json."""
 
-    def __init__(self, *, as_json: bool, color: bool) -> None:
+    def __init__(
+        self, *, as_json: bool, color: bool, on_start: Callable[[], None] | None = None
+    ) -> None:
+        self.on_start = on_start  # told at the first event: the plan has been reviewed
         self.as_json = as_json
         self.quiet = options.quiet() and not as_json  # --quiet: no progress at all
         self.color = color
@@ -67,7 +71,11 @@ class Reporter:
 
     def _start(self, total: int) -> None:
         self.started = True
-        if self.as_json or self.quiet or not self.color or not sys.stderr.isatty():
+        if self.on_start is not None:
+            self.on_start()
+        if self.as_json or self.quiet or logs.json_stderr():
+            return
+        if not self.color or not sys.stderr.isatty():
             return
         self.bar = Progress(
             TextColumn("[bold]apply"),
@@ -86,7 +94,7 @@ class Reporter:
         if not self.started:
             self._start(event.total)
         if event.retry is not None:
-            self._retried(event.retry, event)
+            self._retried(event.retry)
             return
         if event.kind == "wave":
             self._wave(event)
@@ -122,8 +130,17 @@ class Reporter:
             )
             if line:
                 self.bar.console.print(line, markup=False, highlight=False)
-        elif line:
-            click.echo(line, err=True)
+        elif line and event.outcome:
+            o = event.outcome
+            logs.say(
+                line,
+                "error" if o.status == "failed" else "info",
+                event=event.kind,
+                change=event.change_id,
+                status=o.status,
+                done=event.done,
+                total=event.total,
+            )
 
     def _wave(self, event: api.Event) -> None:
         """A wave starts, pauses, or its health gate has spoken: a line of its own."""
@@ -132,10 +149,11 @@ class Reporter:
         elif self.bar:
             self.bar.console.print(event.note, markup=False, highlight=False)
         elif not self.quiet:
-            click.echo(event.note, err=True)
+            logs.say(event.note, event="wave")
 
-    def _retried(self, retry: api.Retry, event: api.Event) -> None:
-        """A call failed and will be tried again: said at once (and counted on the bar)."""
+    def _retried(self, retry: api.Retry) -> None:
+        """A call failed and will be tried again: counted on the bar, an event with
+        --json (the log says it on stderr, as a warning)."""
         self.retries += 1
         if self.as_json:
             record = {
@@ -148,19 +166,9 @@ class Reporter:
                 "reason": retry.reason,
             }
             click.echo(json.dumps(record, sort_keys=True))
-            return
-        if self.quiet:
-            return
-        if self.bar:
+        elif self.bar:
             noun = "retry" if self.retries == 1 else "retries"
             self.bar.update(self.task, retries=f"{self.retries} {noun}")
-            return
-        what = f" for {retry.change}" if retry.change else ""
-        click.echo(
-            f"[{event.done}/{event.total}] retry {retry.api} {retry.operation}{what} in "
-            f"{retry.wait:.1f} s (attempt {retry.attempt}: {retry.reason})",
-            err=True,
-        )
 
 
 def finish(result: api.ApplyResult, *, as_json: bool) -> int:
@@ -170,14 +178,15 @@ def finish(result: api.ApplyResult, *, as_json: bool) -> int:
         click.echo(render.as_json(report, plan, result.run))
     elif plan.changes or plan.failed or plan.held:
         for line in render.details(report, plan):
-            click.echo(line, err=True)
+            logs.say(line, "error" if line.lstrip().startswith("failed") else "warning")
         converged = render.converged(report)
         if converged:
             click.echo(converged)
         click.echo(render.summary(report, plan))
+    if report.stopped:
+        logs.say("Stopped: run apply again to finish; it picks up where this one stopped.")
+        return exitcodes.INTERRUPTED
     if result.ok:
         return exitcodes.OK
-    click.echo(
-        "Run apply again once the cause is fixed: it picks up where this one stopped.", err=True
-    )
+    logs.say("Run apply again once the cause is fixed: it picks up where this one stopped.")
     return exitcodes.ERROR

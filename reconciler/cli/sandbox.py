@@ -8,7 +8,7 @@ import click
 import pydantic
 
 from reconciler import api
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, logs, options
 from reconciler.cli.serve import serve
 from reconciler.sandbox import server
 
@@ -88,7 +88,7 @@ def clone_command(
     """
     cloned = rec.clone(out, scope)
     for problem in cloned.failed:
-        click.echo(f"error: {problem.describe()}", err=True)
+        logs.say(f"error: {problem.describe()}", "error")
     click.echo(
         f"wrote {out}: {len(cloned.copied)} enterprise(s) copied"
         + (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler import api
-from reconciler.cli import exitcodes, options
+from reconciler.cli import exitcodes, logs, options
 from reconciler.render import validation as render
 
 _EXAMPLES_VALIDATE = (
@@ -20,10 +20,10 @@ def command(rec: api.Reconciler) -> int:
     found = rec.validate()
     if not found.ok:
         for line in render.failed(found):
-            click.echo(line, err=True)
+            logs.say(line, "error")
         return exitcodes.ERROR
     for warning in found.warnings:
-        click.echo(warning.render(), err=True)
+        logs.say(warning.render(), "warning")
     for line in render.summary(found):
         click.echo(line)
     return exitcodes.OK

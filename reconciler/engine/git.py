@@ -39,3 +39,23 @@ def commit_of(where: pathlib.Path, paths: tuple[pathlib.Path, ...]) -> tuple[str
     except (OSError, subprocess.SubprocessError):
         return None, False
     return head.stdout.strip() or None, bool(status.stdout.strip())
+
+
+def toplevel(where: pathlib.Path) -> pathlib.Path | None:
+    """The top of the git work tree holding `where`, None outside one (or without git)."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        found = subprocess.run(
+            [git, "rev-parse", "--show-toplevel"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = found.stdout.strip()
+    return pathlib.Path(top).resolve() if found.returncode == 0 and top else None

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from reconciler.apply import executor, lock
 from reconciler.apply.outcome import Convergence, Report
 from reconciler.config.loader import Config
+from reconciler.engine import origin
 from reconciler.engine.workspace import Workspace
 from reconciler.model import live, state
 from reconciler.plan import planner
@@ -149,6 +150,7 @@ class Run:
             rules=rules,
             manifest_digest=workspace.manifests.digest,
             paths=tuple(str(p) for p in workspace.paths) or (".",),
+            origin=origin.of(workspace.config, workspace.paths),
             now=time.time() if windows else None,
         )
 

@@ -35,7 +35,9 @@ class Manifests:
     documents: tuple[rules.Parsed, ...]
     state: state.State
     warnings: tuple[Problem, ...]
-    digest: str  # sha256 over every file's path and bytes: what a saved plan is bound to
+    # sha256 over every file's bytes and path within the path it was found under (the
+    # same from any directory): what a saved plan is bound to
+    digest: str
     skipped: tuple[str, ...] = ()  # YAML files that are not manifests (no apiVersion, no kind)
 
 
@@ -102,7 +104,7 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
         if found is None:
             skipped.append(file)
             continue
-        digest.update(f"{file}\0{len(data)}\0".encode())
+        digest.update(f"{_named(file, usable)}\0{len(data)}\0".encode())
         digest.update(data)
         parsed += found
     if files and len(skipped) == len(files):
@@ -125,6 +127,18 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
     return Manifests(
         kept, tuple(parsed), _build(parsed), warnings, digest.hexdigest(), tuple(skipped)
     )
+
+
+def _named(file: str, roots: Sequence[pathlib.Path]) -> str:
+    """`file` as the digest names it: relative to the PATH it was found under (a file
+    given itself: its name), so that the same manifests digest alike from anywhere."""
+    path = pathlib.Path(file)
+    for root in roots:
+        if path == root:
+            return path.name
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return path.as_posix()
 
 
 def _unusable(path: pathlib.Path) -> str | None:

@@ -157,6 +157,18 @@ class Summary(Frozen):
         return self.create + self.update + self.delete + self.sync
 
 
+class Origin(Frozen):
+    """Where a plan was made, so that a saved one travels (engine/origin.py): the manifest
+    paths and the config, relative to `root` (the git work tree's top, or outside git the
+    directory it was made in; absolute when outside it), and the commit."""
+
+    root: str
+    git: bool = False
+    commit: str | None = None
+    paths: tuple[str, ...] = (".",)
+    config: str | None = None
+
+
 class Plan(Frozen):
     """What apply would do, per enterprise; saved and loaded by `plan.planfile` (through
     `save`, `load` and `to_json` here)."""
@@ -166,7 +178,8 @@ class Plan(Frozen):
     summary: Summary = Field(default_factory=Summary)
     manifestDigest: str = ""
     liveFingerprint: dict[str, str] = Field(default_factory=dict)  # change id -> digest
-    paths: tuple[str, ...] = ()  # the manifest paths it was made from (for apply PLAN)
+    paths: tuple[str, ...] = ()  # the manifest paths as they were given
+    origin: Origin | None = None  # where it was made: what `apply PLAN` finds again
     forced: bool = False  # made with --force (over maxChangePercent)
     ignoredWindows: bool = False  # made with --ignore-windows (change windows not held)
     allowedRelease: bool = False  # made with --allow-release (numbers may lose every holder)

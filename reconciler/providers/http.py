@@ -35,16 +35,32 @@ from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Request, Twins, 
 Recover = Callable[[], Awaitable[Any]]
 
 
+@dataclasses.dataclass
+class Outage:
+    """An API no call could connect to this run (every attempt refused, or its host
+    unknown): once known, its later calls fail at once instead of each waiting out its
+    retries, so a run against a stopped vendor ends in seconds."""
+
+    failure: errors.Unreachable | None = None
+
+    def check(self, api: str) -> None:
+        if self.failure is not None:
+            # named after the call that found it down (a login, say): what the user fixes
+            raise errors.Down(api, self.failure.operation, self.failure.detail)
+
+
 @dataclasses.dataclass(frozen=True)
 class Wiring:
     """What a vendor client shares with the rest of its session: the pooled httpx client,
-    its API's gate, the retry policy, the sleep and the run's record of calls."""
+    its API's gate, the retry policy, the sleep, the run's record of calls and whether
+    the API was found unreachable."""
 
     http: httpx.AsyncClient
     gate: Gate
     retry: RetryPolicy = dataclasses.field(default_factory=RetryPolicy)
     sleep: Sleep = asyncio.sleep
     telemetry: Telemetry = dataclasses.field(default_factory=Telemetry)
+    outage: Outage = dataclasses.field(default_factory=Outage)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,20 +204,28 @@ class VendorClient:
             reason = f"{status} {why}" if status else why
             self.wiring.telemetry.retry(self.api, request.operation, number, wait, reason)
 
-        async for attempt in self.wiring.retry.retrying(self.wiring.sleep, retried):
-            with attempt:
-                if failure is not None and self.wiring.retry.halted():
-                    raise failure  # halted while waiting to retry: the last failure stands
-                # A 429 was refused before the vendor acted: nothing to look up then.
-                if recover is not None and failure and not isinstance(failure, errors.RateLimited):
-                    found = await self._recover(recover, failure)
-                    if found is not None:
-                        return found
-                try:
-                    return await self.once(request, attempt.retry_state.attempt_number)
-                except errors.ApiError as exc:
-                    failure = exc
-                    raise
+        outage = self.wiring.outage
+        try:
+            async for attempt in self.wiring.retry.retrying(self.wiring.sleep, retried):
+                with attempt:
+                    outage.check(self.api)
+                    if failure is not None and self.wiring.retry.halted():
+                        raise failure  # halted while waiting to retry: the last one stands
+                    # A 429 was refused before the vendor acted: nothing to look up then.
+                    if recover and failure and not isinstance(failure, errors.RateLimited):
+                        found = await self._recover(recover, failure)
+                        if found is not None:
+                            return found
+                    try:
+                        return await self.once(request, attempt.retry_state.attempt_number)
+                    except errors.ApiError as exc:
+                        failure = exc
+                        outage.check(self.api)  # its login found it down
+                        raise
+        except errors.Unreachable as exc:
+            if outage.failure is None and not self.wiring.retry.halted():
+                outage.failure = exc
+            raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _recover(self, recover: Recover, failure: errors.ApiError) -> Any:

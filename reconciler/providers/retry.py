@@ -1,7 +1,8 @@
 """The one retry policy: transient failures (429 honouring Retry-After, 5xx, timeouts,
 connection errors, malformed answers) are retried with exponential backoff and jitter, a
-bounded number of attempts and an overall deadline, through tenacity; every other
-failure is final at once. Sleeping is injected so tests never wait."""
+bounded number of attempts and an overall deadline, through tenacity; a connection that
+cannot be made (refused, unknown host) only a few quick times; every other failure is
+final at once. Sleeping is injected so tests never wait."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from reconciler import errors
 Sleep = Callable[[float], Awaitable[None]]
 OnRetry = Callable[[int, float, BaseException], None]  # attempt, wait, what failed
 RATE_LIMITED_ATTEMPTS = 4  # a 429 uses up a quarter of an attempt
+UNREACHABLE_ATTEMPTS = 3  # a refused connection or unknown host: a few quick tries
 HALT_CHECK = 0.25  # seconds: how often a wait before a retry looks whether to halt
 
 
@@ -52,7 +54,9 @@ class RetryPolicy:
         return tenacity.AsyncRetrying(
             stop=self._stop,
             wait=self._wait,
-            retry=tenacity.retry_if_exception_type(errors.Transient),
+            retry=tenacity.retry_if_exception(
+                lambda e: isinstance(e, errors.Transient) and not isinstance(e, errors.Down)
+            ),
             reraise=True,
             sleep=pause,
             before_sleep=before_sleep,
@@ -70,6 +74,8 @@ class RetryPolicy:
         if self.halted():
             return True
         exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, errors.Unreachable):  # nothing listens: minutes will not help
+            return state.attempt_number >= min(self.attempts, UNREACHABLE_ATTEMPTS)
         limit = self.attempts * (
             RATE_LIMITED_ATTEMPTS if isinstance(exc, errors.RateLimited) else 1
         )

@@ -124,7 +124,8 @@ class Telemetry:
         scope = SCOPE.get()
         retry = Retry(api, operation, attempt, wait, why, scope.enterprise, scope.change)
         self.retries.append(retry)
-        log.info(
+        # A warning, so shown by default: a run waiting on a vendor says what it waits for
+        log.warning(
             "retrying %s %s in %.1f s: attempt %d failed: %s",
             api,
             operation,

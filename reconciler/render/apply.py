@@ -14,6 +14,8 @@ from reconciler.reports.runsummary import RunSummary
 def summary(report: Report, plan: Plan) -> str:
     applied, failed, skipped = (report.count(s) for s in ("applied", "failed", "skipped"))
     word = "complete" if report.ok and not plan.failed else "incomplete"
+    if report.stopped:
+        word = "stopped"
     line = (
         f"Apply {word}: {applied} applied, {failed} failed, {skipped} skipped "
         f"({plural(report.calls, 'API call')})"

@@ -203,6 +203,20 @@ RUN_LINE = re.compile(
 )
 
 
+RETRY_LINE = re.compile(
+    r"\d{4}-\d\d-\d\dT[\d:.]+Z WARNING reconciler\.api: (\[[^]]+\] )?retrying "
+    r"\S+ \S+ in [\d.]+ s: attempt \d+ failed: .+\n"
+)
+
+
+def without_retries(stderr: str) -> str:
+    """`stderr` without the retry warnings (shown by default; their order and waits
+    vary), checked to hold at least one."""
+    rest = RETRY_LINE.sub("", stderr)
+    assert rest != stderr, f"no retry was said: {stderr}"
+    return rest
+
+
 def without_run(stderr: str) -> str:
     """`stderr` without its last line, checked to be the run summary (its times vary)."""
     *rest, last = stderr.splitlines(keepends=True)

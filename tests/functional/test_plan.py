@@ -21,7 +21,7 @@ def plan_both(project: Project, name: str, *extra: str) -> dict[str, object]:
     golden(f"plan/{name}.txt", out)
     code, out, err = plan(project, "--format", "json", *extra)
     assert (code, err) == (0, "")
-    golden(f"plan/{name}.json", out)
+    golden(f"plan/{name}.json", out.replace(str(project.root.resolve()), "(project)"))
     return dict(json.loads(out))
 
 
