@@ -15,7 +15,14 @@ _EXAMPLES_VALIDATE = (
 
 @click.command("validate", epilog=_EXAMPLES_VALIDATE)
 @options.workspace(scoped=False)
-def command(rec: api.Reconciler) -> int:
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list what discovery left out and why (ignored by git, a virtual "
+    "environment, installed packages).",
+)
+def command(rec: api.Reconciler, verbose: bool) -> int:
     """Validate manifests offline and report every problem at once."""
     found = rec.validate()
     if not found.ok:
@@ -24,6 +31,6 @@ def command(rec: api.Reconciler) -> int:
         return exitcodes.ERROR
     for warning in found.warnings:
         logs.say(warning.render(), "warning")
-    for line in render.summary(found):
+    for line in render.summary(found, verbose=verbose):
         click.echo(line)
     return exitcodes.OK

@@ -33,5 +33,6 @@ def validate(paths: tuple[pathlib.Path, ...], config_path: pathlib.Path | None) 
         files=manifests.files,
         desired=manifests.state,
         skipped=manifests.skipped,
+        ignored=manifests.ignored,
         warnings=manifests.warnings,
     )

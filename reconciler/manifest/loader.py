@@ -17,14 +17,12 @@ import yaml
 
 from reconciler.errors import ManifestError
 from reconciler.manifest import rules
+from reconciler.manifest.discovery import CONFIG_NAME, discover
 from reconciler.manifest.documents import API_VERSION, KINDS, EnterpriseDocument
 from reconciler.model import state
 from reconciler.yamlsource import translate
 from reconciler.yamlsource import tree as yamltree
 from reconciler.yamlsource.problems import Problem, render_report
-
-CONFIG_NAME = "reconciler.yaml"
-SUFFIXES = (".yaml", ".yml")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,28 +37,7 @@ class Manifests:
     # same from any directory): what a saved plan is bound to
     digest: str
     skipped: tuple[str, ...] = ()  # YAML files that are not manifests (no apiVersion, no kind)
-
-
-def discover(paths: Iterable[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) -> list[str]:
-    """Every manifest file under `paths`: recursive, sorted, without config or excluded files.
-
-    Hidden directories (.git, .reconciler) are skipped. A file named explicitly is kept
-    whatever its name.
-    """
-    skip = {p.resolve() for p in exclude}
-    found: list[str] = []
-    for root in paths:
-        if root.is_file():
-            found.append(str(root))
-            continue
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root).parts
-            if any(part.startswith(".") for part in relative[:-1]):
-                continue
-            wanted = path.suffix in SUFFIXES and path.name != CONFIG_NAME
-            if wanted and path.is_file() and path.resolve() not in skip:
-                found.append(str(path))
-    return list(dict.fromkeys(found))
+    ignored: tuple[tuple[str, str], ...] = ()  # (a path discovery left out, why)
 
 
 def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) -> Manifests:
@@ -74,9 +51,10 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
         else:
             usable.append(path)
     try:
-        files = discover(usable, exclude)
+        discovered = discover(usable, exclude)
     except OSError as exc:
         raise ManifestError(f"{exc.filename}: cannot read it ({exc.strerror})", 1) from None
+    files = list(discovered.files)
     if not files and not problems:
         where = ", ".join(str(p) for p in paths)
         problems.append(
@@ -125,7 +103,13 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
         raise ManifestError(render_report(problems, titles), len(errors), problems)
     kept = tuple(f for f in files if f not in set(skipped))
     return Manifests(
-        kept, tuple(parsed), _build(parsed), warnings, digest.hexdigest(), tuple(skipped)
+        kept,
+        tuple(parsed),
+        _build(parsed),
+        warnings,
+        digest.hexdigest(),
+        tuple(skipped),
+        discovered.ignored,
     )
 
 

@@ -8,9 +8,11 @@ from reconciler.render.values import plural
 from reconciler.reports.validation import Validation
 
 
-def summary(found: Validation) -> list[str]:
-    """The lines of a valid set of manifests (the skipped files first)."""
-    lines = [f"skipped {file}: no apiVersion or kind, not a manifest" for file in found.skipped]
+def summary(found: Validation, *, verbose: bool = False) -> list[str]:
+    """The lines of a valid set of manifests (the skipped files first; `verbose`: what
+    discovery left out too, and why)."""
+    lines = [f"ignored {path}: {why}" for path, why in found.ignored] if verbose else []
+    lines += [f"skipped {file}: no apiVersion or kind, not a manifest" for file in found.skipped]
     label = {k: kinds.KINDS[k].label for k in (kinds.SMS_USER, kinds.SMS_GROUP, kinds.MAPPING)}
     for enterprise in found.enterprises.values():
         counts = [

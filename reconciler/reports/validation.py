@@ -18,6 +18,7 @@ class Validation:
     files: tuple[str, ...] = ()  # the manifest files read
     desired: state.State | None = None  # None when invalid
     skipped: tuple[str, ...] = ()  # YAML files that are not manifests (no apiVersion, kind)
+    ignored: tuple[tuple[str, str], ...] = ()  # (a path discovery left out, why)
     warnings: tuple[Problem, ...] = ()
     problems: tuple[Problem, ...] = ()
     report: str = ""  # the problems as people read them (empty when valid)

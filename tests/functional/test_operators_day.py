@@ -10,6 +10,7 @@ import pathlib
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 from tests.functional.conftest import CLI, Project
@@ -159,3 +160,22 @@ def run_in(where: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args], cwd=where, env=env, capture_output=True, text=True, timeout=300
     )
+
+
+def test_a_virtual_environment_in_the_manifests_repository_is_never_read(
+    project: Project,
+) -> None:
+    venv = project.root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    starter = venv / "lib" / "python3.11" / "site-packages" / "reconciler" / "starter"
+    starter.mkdir(parents=True)
+    (starter / "enterprise.yaml").write_text(project.manifest("sunshine-dental").read_text())
+    checked = project.run("validate", ".", "-v")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines() == [
+        f"ignored venv{os.sep}: a virtual environment (pyvenv.cfg)",
+        "northwind-legal: 6 SMS users, 1 SMS group, 8 numbers, 3 mappings",
+        "sunshine-dental: 6 SMS users, 2 SMS groups, 9 numbers, 3 mappings",
+        "ok: 2 enterprises in 2 files",
+    ]
+    assert project.run("validate", ".").stdout.splitlines()[0].startswith("northwind-legal: ")

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import pathlib
+import subprocess
 
 import pytest
 
 from reconciler.errors import ManifestError
-from reconciler.manifest import loader
+from reconciler.manifest import discovery, loader
 
 DOC = """\
 apiVersion: reconciler/v1
@@ -41,11 +42,47 @@ def test_discover_is_recursive_sorted_and_skips_config_seed_and_hidden(
     write(tmp_path, "seed.yaml", "")
     write(tmp_path, ".reconciler/x.yaml", "")
     write(tmp_path, "notes.txt", "")
-    found = loader.discover([tmp_path], exclude=[tmp_path / "seed.yaml"])
-    assert [pathlib.Path(f).relative_to(tmp_path).as_posix() for f in found] == [
+    found = discovery.discover([tmp_path], exclude=[tmp_path / "seed.yaml"])
+    assert [pathlib.Path(f).relative_to(tmp_path).as_posix() for f in found.files] == [
         "a/b.yaml",
         "a/z.yml",
         "b.yaml",
+    ]
+
+
+def test_discovery_never_reads_virtual_environments_or_installed_packages(
+    tmp_path: pathlib.Path,
+) -> None:
+    write(tmp_path, "e.yaml", "")
+    write(tmp_path, "venv/pyvenv.cfg", "home = /usr/bin\n")
+    write(tmp_path, "venv/lib/python3.11/site-packages/reconciler/starter/enterprise.yaml", "")
+    write(tmp_path, "tools/lib/site-packages/x.yaml", "")
+    write(tmp_path, "web/node_modules/y.yml", "")
+    found = discovery.discover([tmp_path])
+    assert found.files == (str(tmp_path / "e.yaml"),)
+    assert found.ignored == (
+        (f"{tmp_path / 'tools/lib/site-packages'}/", "installed Python packages"),
+        (f"{tmp_path / 'venv'}/", "a virtual environment (pyvenv.cfg)"),
+        (f"{tmp_path / 'web/node_modules'}/", "installed JavaScript packages"),
+    )
+
+
+def test_inside_a_git_work_tree_only_what_git_tracks_or_would_track_is_read(
+    tmp_path: pathlib.Path,
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path, ".gitignore", "build/\nscratch.yaml\n")
+    write(tmp_path, "tracked.yaml", "")
+    write(tmp_path, "new.yaml", "")  # untracked, not ignored: git would track it
+    write(tmp_path, "scratch.yaml", "")
+    write(tmp_path, "build/out.yaml", "")
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", *who, "-C", str(tmp_path), "add", "tracked.yaml"], check=True)
+    found = discovery.discover([tmp_path])
+    assert found.files == (str(tmp_path / "new.yaml"), str(tmp_path / "tracked.yaml"))
+    assert sorted(found.ignored) == [
+        (str(tmp_path / "build/out.yaml"), "ignored by git (.gitignore)"),
+        (str(tmp_path / "scratch.yaml"), "ignored by git (.gitignore)"),
     ]
 
 
