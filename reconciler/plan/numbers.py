@@ -32,11 +32,18 @@ def plan(ctx: Context) -> None:
             if number in releasers:
                 draft.depends.add(releasers[number])
             elif item.holder is not None and not _held_by_itself(item.holder, draft):
+                renamed = _renamed(ctx, item.holder, draft)
                 ctx.problem(
                     "conflict",
                     f"conflict: {number} is wanted by {holder} but held by "
-                    f"{item.holder.describe()}, which no manifest manages: add it to the "
-                    "manifest, release the number, or set policy.prune: true",
+                    f"{item.holder.describe()}, which no manifest manages: "
+                    + (
+                        f"it has the same numbers and members; if it was renamed, add "
+                        f"`renamedFrom: {renamed}` to SMS group '{draft.key}' (else add it "
+                        "to the manifest, release the number, or set policy.prune: true)"
+                        if renamed
+                        else "add it to the manifest, release the number, or set policy.prune: true"
+                    ),
                 )
     for draft in ctx.drafts:
         kind = kinds.KINDS[draft.kind]
@@ -56,6 +63,19 @@ def _precondition(ctx: Context, number: str, holder: str, unusable: str) -> str:
             f"it; {MISSING_HINT}"
         )
     return f"{number} ({holder}) has {unusable}: {WHAT_TO_DO[unusable]}"
+
+
+def _renamed(ctx: Context, holder: live.Holder, draft: Draft) -> str | None:
+    """The live group's name when `draft` creates a group whose numbers and members are
+    that group's: most likely a rename without `renamedFrom`."""
+    if draft.kind != kinds.SMS_GROUP or draft.action != "create" or holder.type != "SMS_GROUP":
+        return None
+    wanted = ctx.desired.groups.get(draft.key)
+    there = ctx.live_state.groups.get(holder.name)
+    if wanted is None or there is None:
+        return None
+    same = set(wanted.numbers) == set(there.numbers) and set(wanted.members) == set(there.members)
+    return holder.name if same else None
 
 
 def _held_by_itself(holder: live.Holder, draft: Draft) -> bool:

@@ -46,6 +46,19 @@ def render(plan: Plan, about: Provenance | None = None) -> str:
             out += [f"**{header(e)}: cannot be planned; nothing is applied to it**", ""]
             out += [f"> error: {p.message}" for p in e.problems]
             out.append("")
+            if e.changes:  # what the refusal asks to review
+                held = [line for change in e.changes for line in change_lines(change, mark="+")]
+                out += [
+                    f"<details><summary>held back until it is fixed: "
+                    f"{values.plural(len(e.changes), 'change')}</summary>",
+                    "",
+                    "```diff",
+                    *held,
+                    "```",
+                    "",
+                    "</details>",
+                    "",
+                ]
             continue
         if not e.changes and not e.warnings:
             continue

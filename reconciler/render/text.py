@@ -43,24 +43,31 @@ def _enterprise(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> li
         lines.append(f"  {impact}")
     if enterprise.failed:
         lines += [f"  error: {p.message}" for p in enterprise.problems]
-        if enterprise.changes:
+        if enterprise.changes:  # shown, so that what the refusal asks to review is there
             count = len(enterprise.changes)
-            lines.append(f"  ({values.plural(count, 'change')} held back until it is fixed)")
+            lines.append(f"  held back until it is fixed ({values.plural(count, 'change')}):")
+            lines += _changes(enterprise, color, show_calls)
         return lines
     if enterprise.heldBack:
         lines.append(f"  {held_note(enterprise)}")
     if not enterprise.changes:
         lines.append("  no changes")
-    for change in enterprise.changes:
-        lines += ["  " + line for line in change_lines(change, color)]
-        if show_calls:
-            for call in change.calls:
-                body = "" if call.body is None else " " + values.body(call.body)
-                lines.append(f"        {call.method} {call.rendered_path()}{body}")
+    lines += _changes(enterprise, color, show_calls)
     if enterprise.unmanaged:
         lines.append("  unmanaged (in no manifest; left alone without policy.prune):")
         for item in enterprise.unmanaged:
             detail = f"  {item.detail}" if item.detail else ""
             lines.append(f"    {item.kind} {item.key}{detail}")
     lines += [f"  warning: {w}" for w in enterprise.warnings]
+    return lines
+
+
+def _changes(enterprise: EnterprisePlan, color: bool, show_calls: bool) -> list[str]:
+    lines: list[str] = []
+    for change in enterprise.changes:
+        lines += ["  " + line for line in change_lines(change, color)]
+        if show_calls:
+            for call in change.calls:
+                body = "" if call.body is None else " " + values.body(call.body)
+                lines.append(f"        {call.method} {call.rendered_path()}{body}")
     return lines

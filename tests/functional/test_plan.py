@@ -152,7 +152,10 @@ def test_conflict_names_the_holder(project: Project, vendor: Vendor) -> None:
         "  impact: 1 user starts texting from new numbers; 1 of 11 managed objects updated or "
         "deleted (9%, limit 30%)\n"
         f"  error: {conflict}\n"
-        "  (2 changes held back until it is fixed)\n"
+        "  held back until it is fixed (2 changes):\n"
+        "  ~ smsUser erin@sunshinedental.com\n"
+        "      numbers: +12025550107 → +12025550107, +12025550112\n"
+        "  ↻ sync Unified App  (numbers or members change)\n"
         "\n"
         "Plan: 0 to create, 0 to update, 0 to delete, 0 syncs; 1 enterprise failed.\n"
     )
@@ -198,7 +201,15 @@ def test_threshold_and_force(project: Project) -> None:
     code, out, err = plan(project)
     assert code == 1
     assert out.endswith(
-        "  (4 changes held back until it is fixed)\n\n"
+        "  held back until it is fixed (4 changes):\n"
+        "  ~ smsUser alice@sunshinedental.com\n"
+        "      userTag: front-office → front-office-2\n"
+        "  ~ smsUser carol@sunshinedental.com\n"
+        "      userTag: hygienist → hygienist-2\n"
+        "  ~ smsUser dave@sunshinedental.com\n"
+        "      userTag: billing → billing-2\n"
+        "  ~ smsUser maria@sunshinedental.com\n"
+        "      userTag: dentist → dentist-2\n\n"
         "Plan: 0 to create, 0 to update, 0 to delete, 0 syncs; 1 enterprise failed.\n"
     )
     assert err == (

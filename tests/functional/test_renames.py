@@ -116,3 +116,18 @@ def test_neither_name_live_is_a_create(project: Project) -> None:
         "      members: alice@sunshinedental.com, bob@sunshinedental.com",
     ]
     assert "renamed" not in plan.stdout
+
+
+def test_a_rename_without_renamed_from_gets_the_renamed_from_hint(project: Project) -> None:
+    project.apply()
+    project.edit("sunshine-dental", "    - name: Front Desk\n", "    - name: Reception\n")
+    plan = project.run("plan", "--enterprise", "sunshine-dental", ".")
+    assert plan.returncode == 1
+    [problem] = [line for line in plan.stderr.splitlines() if "conflict:" in line]
+    assert problem == (
+        "  - enterprise 'sunshine-dental': conflict: +12025550110 is wanted by SMS group "
+        "'Reception' but held by SMS group 'Front Desk', which no manifest manages: it has the "
+        "same numbers and members; if it was renamed, add `renamedFrom: Front Desk` to SMS "
+        "group 'Reception' (else add it to the manifest, release the number, or set "
+        "policy.prune: true)"
+    )
