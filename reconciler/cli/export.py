@@ -54,8 +54,13 @@ def command(
     """Write one manifest per live enterprise, in the manifest format, ids as pins."""
     rec = api.Reconciler(config_path)
     exported = rec.export(directory, enterprises=names, enterprise_ids=ids, csp=csp)
+    for note in exported.notes:
+        logs.say(f"note: {note}", "warning")
     for line in exported.done:
-        click.echo(line, err=line.startswith("kept"))
+        if line.startswith("kept"):
+            logs.say(line)
+        else:
+            click.echo(line)
     for problem in exported.failed:
         logs.say(f"error: {problem.describe()}", "error")
     return exitcodes.ERROR if exported.failed else exitcodes.OK

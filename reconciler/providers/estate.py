@@ -37,6 +37,13 @@ async def connecttoteams_estate(
     return reseller, found, [o for o in outcomes if isinstance(o, Problem)]
 
 
+async def own_csp(session: Session) -> str:
+    """The CSP whose email is the ContextSMS user's (the spec's `POST /csp/getcsp`)."""
+    client = session.client(vendors.CONTEXTSMS)
+    answer = await client.op("getCsp", body={"email": client.settings.username})
+    return str(answer["cspUserId"])
+
+
 async def contextsms_estate(session: Session, csp: str) -> list[CsmsFound]:
     """Every live enterprise of the CSP with its mappings (two reads)."""
     client = session.client(vendors.CONTEXTSMS)

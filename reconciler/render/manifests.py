@@ -41,31 +41,34 @@ def manifest(document: dict[str, Any]) -> str:
     )
 
 
-CONFIG = """\
+CONFIG_HEADER = """\
 # reconciler.yaml written by `reconciler export`. Secrets are references: export the
-# variables before running reconciler (literal secrets are refused for real URLs).
-providers:
-  connecttoteams:
-    url: {c2t_url}
-    clientId: ${{C2T_CLIENT_ID}}
-    clientSecret: ${{C2T_CLIENT_SECRET}}
-    username: ${{C2T_USERNAME}}
-    password: ${{C2T_PASSWORD}}
-    resellerId: {reseller}
-  contextsms:
-    url: {csms_url}
-    username: ${{CSMS_USERNAME}}
-    password: ${{CSMS_PASSWORD}}
-  connectel:
-    url: {cnt_url}
-    token: ${{CONNECTEL_TOKEN}}
-apply:
-  parallelism: 8
-  rateLimit: {{connecttoteams: 20, contextsms: 20, connectel: 5}}
+# variables before running reconciler (literal secrets are refused for real URLs); the
+# embedded sandbox keeps its demo credentials and its database, so this runs as written.
 """
+TEMPLATES = {
+    "connecttoteams": {
+        "clientId": "${C2T_CLIENT_ID}",
+        "clientSecret": "${C2T_CLIENT_SECRET}",
+        "username": "${C2T_USERNAME}",
+        "password": "${C2T_PASSWORD}",
+    },
+    "contextsms": {"username": "${CSMS_USERNAME}", "password": "${CSMS_PASSWORD}"},
+    "connectel": {"token": "${CONNECTEL_TOKEN}"},
+}
+APPLY = {"parallelism": 8, "rateLimit": {"connecttoteams": 20, "contextsms": 20, "connectel": 5}}
 
 
-def config(c2t_url: str, csms_url: str, cnt_url: str, reseller: int | None) -> str:
-    return CONFIG.format(
-        c2t_url=c2t_url, csms_url=csms_url, cnt_url=cnt_url, reseller=reseller or "null"
-    )
+def config(providers: dict[str, dict[str, Any]], sandbox: dict[str, str] | None) -> str:
+    """reconciler.yaml for the exported manifests: `providers` as they are to be written,
+    the apply defaults, and the sandbox section when one is used."""
+    document: dict[str, Any] = {"providers": providers, "apply": APPLY}
+    if sandbox:
+        document["sandbox"] = sandbox
+    body = yaml.dump(document, Dumper=_ConfigDumper, sort_keys=False, width=100)
+    return CONFIG_HEADER + body
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)

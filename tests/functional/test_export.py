@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -63,7 +64,9 @@ def test_export_one_enterprise_by_id(project: Project) -> None:
         "reconciler.yaml",
         "schemas",
     ]
-    assert "contextsms" not in (project.root / "one" / "northwind-legal.yaml").read_text()
+    # the CSP found from the ContextSMS user's email: its section and mappings come along
+    text = (project.root / "one" / "northwind-legal.yaml").read_text()
+    assert "  contextsms:\n    cspId: CSP0000003\n" in text and "  mappings:\n" in text
 
 
 def test_export_round_trips_a_generated_enterprise(tmp_path: pathlib.Path) -> None:
@@ -109,6 +112,31 @@ def test_an_enterprise_that_cannot_be_read_is_named_and_the_others_exported(
         "wrote partial/schemas/config.schema.json\nwrote partial/reconciler.yaml\n"
     )
     assert without_retries(result.stderr) == (
+        "note: not written, as they may belong to an enterprise that could not be read: the "
+        "ContextSMS enterprise Northwind Legal LLP; export again once it can be read\n"
         "error: enterprise 'Northwind Legal': cannot read it: ConnecttoTeams phoneNumbers: 503 "
         "UNAVAILABLE: Service unavailable (injected fault)\n"
     )
+
+
+def test_an_export_of_the_embedded_sandbox_round_trips_as_written(tmp_path: pathlib.Path) -> None:
+    for name in ("enterprises", "reconciler.yaml", "sandbox-seed.yaml"):
+        source = EXAMPLES / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    manifest = tmp_path / "enterprises" / "sunshine-dental.yaml"
+    assert run("apply", "--yes", ".", cwd=tmp_path).returncode == 0
+    exported = tmp_path / "exported"
+    exported.mkdir()
+    # labels and policy live only in git: an export over a manifest keeps them
+    (exported / "sunshine-dental.yaml").write_text(manifest.read_text())
+    result = run("export", "-o", "exported", cwd=tmp_path)  # no --csp: found by itself
+    assert result.returncode == 0, result.stderr
+    text = (exported / "sunshine-dental.yaml").read_text()
+    assert "  labels:\n    tier: gold\n    region: us-east\n" in text
+    assert "  contextsms:\n    cspId: CSP0000003\n" in text and "  mappings:\n" in text
+    plan = run("plan", ".", "--detailed-exitcode", cwd=exported)  # its own config, as written
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert plan.stdout.splitlines()[-1] == "Plan: 0 to create, 0 to update, 0 to delete, 0 syncs."

@@ -57,6 +57,22 @@ async def edit_csp(cspUserId: Text, body: EditCsp, box: Box, _: CspOfUser) -> di
     return data
 
 
+class CspByEmail(Body):
+    email: Email_
+
+
+@router.post("/csp/getcsp")
+async def csp_by_email(body: CspByEmail, box: Box, _: CspOfUser) -> dict[str, Any]:
+    """The CSP record (cspUserId, email, name) of an email address (the spec's getCSP)."""
+    with box.store.transaction() as db:
+        rows = db.execute("SELECT data FROM csms_csp ORDER BY id").fetchall()
+    for row in rows:
+        data = json.loads(row["data"])
+        if str(data.get("email", "")).lower() == body.email.lower():
+            return {k: data.get(k) for k in ("cspUserId", "email", "name")}
+    raise errors.not_found(f"CSP with email {body.email} not found")
+
+
 @router.get("/csp/getcspconfig")
 async def csp_config(
     box: Box, _: CspOfUser, phoneNumber: Annotated[str, Query(max_length=100)]

@@ -15,10 +15,14 @@ from reconciler.render import manifests
 
 
 def test_exports_skeleton_refers_to_every_secret_by_variable(tmp_path: pathlib.Path) -> None:
-    text = manifests.config(
-        "https://api.c2t.example", "https://csms.example/api/v2", "https://gw.example/api/v2", 54
-    )
-    (tmp_path / "reconciler.yaml").write_text(text)
+    urls = {
+        "connecttoteams": "https://api.c2t.example",
+        "contextsms": "https://csms.example/api/v2",
+        "connectel": "https://gw.example/api/v2",
+    }
+    providers = {k: {"url": urls[k], **t} for k, t in manifests.TEMPLATES.items()}
+    providers["connecttoteams"]["resellerId"] = 54
+    (tmp_path / "reconciler.yaml").write_text(manifests.config(providers, None))
     config = loader.load(tmp_path / "reconciler.yaml")
     assert config.settings.providers.connecttoteams is not None
     assert config.settings.providers.connecttoteams.resellerId == 54
@@ -32,12 +36,12 @@ def test_exports_skeleton_refers_to_every_secret_by_variable(tmp_path: pathlib.P
         "CSMS_PASSWORD",
         "CSMS_USERNAME",
     ]
-    unknown = manifests.config("sandbox", "sandbox", "sandbox", None)
-    (tmp_path / "reconciler.yaml").write_text(unknown)
-    assert (
-        loader.load(tmp_path / "reconciler.yaml").settings.providers.connecttoteams.resellerId
-        is None
-    )  # type: ignore[union-attr]
+    sandboxed = {k: {"url": "sandbox"} for k in urls}
+    (tmp_path / "reconciler.yaml").write_text(
+        manifests.config(sandboxed, {"db": str(tmp_path / "s.db")})
+    )
+    loaded = loader.load(tmp_path / "reconciler.yaml")
+    assert loaded.db_path == tmp_path / "s.db"  # the exported state, not a fresh demo
 
 
 def test_a_rehearsals_config_aims_at_the_copy_with_its_own_credentials(
