@@ -8,17 +8,19 @@ import pathlib
 
 from reconciler import schemas as generated
 from reconciler.engine import scaffold, workspace
+from reconciler.engine.scaffold import Scaffolded
 from reconciler.reports import inventory
 
 # The portal's advanced searches, as `Reconciler.numbers(filter=...)` takes them.
 NUMBER_FILTERS = tuple(sorted(inventory.FILTERS))
 
 
-def init(directory: str | os.PathLike[str]) -> list[pathlib.Path]:
+def init(directory: str | os.PathLike[str], *, skip_existing: bool = False) -> Scaffolded:
     """Write a starter project into `directory` (reconciler.yaml aimed at the sandbox,
-    one example enterprise, schemas, .gitignore, a GitHub workflow); refuses, writing
-    nothing, when any of its files exists. Returns the files written."""
-    return scaffold.init(pathlib.Path(directory))
+    one example enterprise, schemas, .gitignore, a GitHub workflow). An existing
+    .gitignore gets the lines it lacks; any other existing file makes it refuse, writing
+    nothing, unless `skip_existing` keeps it. Says what was written, merged and kept."""
+    return scaffold.init(pathlib.Path(directory), skip_existing=skip_existing)
 
 
 def schemas() -> dict[str, str]:

@@ -8,12 +8,8 @@ from reconciler import api
 from reconciler.cli import exitcodes, logs, options
 from reconciler.render import diagnosis as render
 
-_EXAMPLES_DOCTOR = (
-    "\b\nExamples:\n  reconciler doctor .\n  reconciler doctor . --format json > doctor.json"
-)
 
-
-@click.command("doctor", epilog=_EXAMPLES_DOCTOR)
+@click.command("doctor")
 @options.workspace(scoped=False)
 @options.fmt(["table", "json"], "table")
 def command(rec: api.Reconciler, fmt: str) -> int:

@@ -17,7 +17,7 @@ Examples:
 
 
 @click.command("export", epilog=_EXAMPLES_EXPORT)
-@options.config
+@options.config_here
 @click.option(
     "--enterprise",
     "names",

@@ -37,7 +37,7 @@ Examples:
     show_default=True,
     help="The agent's --state directory.",
 )
-@options.config
+@options.config_here
 def command(
     enterprise: str | None,
     limit: int,

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from reconciler.render.values import iso
+from reconciler.render.stamps import iso
 
 LEVELS = ("debug", "info", "warning", "error")
 FORMATS = ("text", "json")

@@ -7,6 +7,7 @@ with a one-line message (the traceback only with --debug).
 
 from __future__ import annotations
 
+import difflib
 import gc
 import importlib
 import pathlib
@@ -39,9 +40,45 @@ COMMANDS = {
 }
 
 
+# What `--help` lists, so that it imports no command (a test keeps one per command).
+SUMMARIES = {
+    "agent": "Reconcile continuously from git: apply, heal drift, report.",
+    "apply": "Make the live platforms match the manifests (or a saved plan).",
+    "doctor": "Check each provider: environment, reachability, TLS, reads.",
+    "drift": "Compare live state with the manifests.",
+    "export": "Write one manifest per live enterprise, ids as pins.",
+    "history": "What the agent did, cycle by cycle.",
+    "init": "Write a starter project (the sandbox, one example, a workflow).",
+    "numbers": "List the live number inventory, or write the missing ones' CSV.",
+    "plan": "Show what apply would change on the live platforms.",
+    "sandbox": "The embedded emulator of ConnecttoTeams, ContextSMS and Connectel.",
+    "schema": "Write JSON Schemas for editors (yaml-language-server) and CI.",
+    "shards": "Print a CI matrix splitting the enterprises into shards.",
+    "validate": "Validate manifests offline and report every problem at once.",
+    "verify": "Send a test SMS to each managed number and report where it landed.",
+}
+
+
 class LazyGroup(click.Group):
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, without importing a single one."""
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*COMMANDS, *self.commands])
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, with the nearest command names suggested for a mistyped one."""
+        name = click.utils.make_str(args[0]) if args else ""
+        if args and self.get_command(ctx, name) is None and not name.startswith("-"):
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=2, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint} (reconciler --help lists them)")
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:

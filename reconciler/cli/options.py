@@ -26,11 +26,23 @@ def paths(function: F) -> F:
 
 
 def config(function: F) -> F:
+    """--config for commands that take PATHs: found from the first of them by default."""
     decorator = click.option(
         "--config",
         "config_path",
         type=click.Path(path_type=pathlib.Path, dir_okay=False),
         help="reconciler.yaml to use (default: in the first PATH, else the current directory).",
+    )
+    return decorator(function)
+
+
+def config_here(function: F) -> F:
+    """--config for commands that take no PATH."""
+    decorator = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=pathlib.Path, dir_okay=False),
+        help="reconciler.yaml to use (default: the current directory's, or the nearest above).",
     )
     return decorator(function)
 

@@ -25,7 +25,7 @@ _EXAMPLES_RESET = (
 
 @group.command("reset", epilog=_EXAMPLES_RESET)
 @options.sandbox_files
-@options.config
+@options.config_here
 def reset(
     db: pathlib.Path | None, seed: pathlib.Path | None, config_path: pathlib.Path | None
 ) -> int:
@@ -42,14 +42,7 @@ def reset(
 group.add_command(serve)
 
 
-_EXAMPLES_CLONE = """\
-\b
-Examples:
-  reconciler sandbox clone . -o seed.yaml --config-out rehearsal.yaml
-  reconciler sandbox serve --seed seed.yaml   # then: reconciler apply --config rehearsal.yaml ."""
-
-
-@group.command("clone", epilog=_EXAMPLES_CLONE)
+@group.command("clone")
 @options.workspace()
 @click.option(
     "-o",

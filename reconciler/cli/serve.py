@@ -28,7 +28,7 @@ Examples:
     help="0: any free port.",
 )
 @options.sandbox_files
-@options.config
+@options.config_here
 @options.fault_flags
 def serve(
     host: str,

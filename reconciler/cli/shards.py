@@ -27,5 +27,18 @@ Examples:
 def command(rec: api.Reconciler, by: str) -> int:
     """Print a CI matrix ({"include": [...]}) whose entries each select a share of the
     enterprises (their `args` go after plan, apply or drift). Offline."""
-    click.echo(json.dumps({"include": rec.shards(by)}, indent=2))
+    shards = rec.shards(by)
+    click.echo(json.dumps({"include": shards}, indent=2))
+    kind, _, value = by.partition("=")
+    count = sum(len(s["enterprises"]) for s in shards)
+    if kind == "count" and value.isdigit() and len(shards) < int(value):
+        options.note(
+            f"note: {len(shards)} shard{'s' if len(shards) != 1 else ''}, not {value}: there "
+            f"{'is' if count == 1 else 'are'} only {count} enterprise{'s' if count != 1 else ''}"
+        )
+    if kind == "label" and all(s["shard"] == f"no-{value}" for s in shards):
+        options.note(
+            f"note: no enterprise has the label {value!r}: one shard holds all {count} "
+            "(metadata.labels names the labels)"
+        )
     return exitcodes.OK

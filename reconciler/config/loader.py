@@ -99,6 +99,13 @@ class Config:
             (PROVIDERS[key], public_url(getattr(providers, key).url)) for key in self.configured()
         )
 
+    def references(self, name: str) -> list[str]:
+        """The `${VAR}` names provider `name`'s section uses."""
+        section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
+        if section is None:
+            return []
+        return [m for _, v in section if isinstance(v, str) for m in REFERENCE.findall(v)]
+
     def unset(self, name: str, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
         """The `${VAR}`s of provider `name` that `env` lacks, as (variable, where)."""
         section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
@@ -120,10 +127,14 @@ class Config:
         for name in names:
             section: pydantic.BaseModel | None = getattr(self.settings.providers, name)
             if section is None:
-                where = str(self.path) if self.path else self.not_found
+                if self.path is None:
+                    raise ConfigError(
+                        f"{self.not_found}; or run `reconciler init` to write one (it aims "
+                        "at the embedded sandbox)"
+                    )
                 raise ConfigError(
-                    f"provider '{name}' is not configured ({where}): add providers.{name} "
-                    f"to {CONFIG_NAME}"
+                    f"provider '{name}' is not configured ({self.path}): add "
+                    f"providers.{name} to {CONFIG_NAME}"
                 )
             resolved[name] = _resolve(section, ("providers", name), self, env, unset)
         _raise_unset(unset)
@@ -209,10 +220,12 @@ def load(path: pathlib.Path | None, searched: Sequence[pathlib.Path] = ()) -> Co
         return Config(None, model.ProjectConfig(), searched=tuple(searched))
     file = str(path)
     problems: list[Problem] = []
+    text = ""
     try:
-        docs = list(yamltree.parse(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        docs = list(yamltree.parse(text))
     except yaml.YAMLError as exc:
-        position, message = yamltree.syntax_error_position(exc)
+        position, message = yamltree.syntax_error_position(exc, text)
         raise ConfigError(render_report([Problem(file, -1, position, (), message)], {})) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: cannot read config: {exc}") from None
@@ -269,11 +282,23 @@ def _check_providers(
                 problems.append(
                     Problem(file, 0, doc.position((*base, field)), (*base, field), message)
                 )
+        for field, value in section:
+            if isinstance(value, str) and "${" in REFERENCE.sub("", value):
+                problems.append(
+                    Problem(
+                        file,
+                        0,
+                        doc.position((*base, field)),
+                        (*base, field),
+                        f"{field} holds a ${{ that is not a whole reference (unclosed, or "
+                        "not a name): write ${NAME}, NAME of letters, digits and underscores",
+                    )
+                )
         local = section.url == "sandbox" or is_loopback(section.url)
         for field in model.SECRET_FIELDS:
             value = getattr(section, field, None)
-            if value is None or local or REFERENCE.fullmatch(value):
-                continue
+            if value is None or local or REFERENCE.fullmatch(value) or "${" in value:
+                continue  # a broken reference is said above
             suggestion = f"{ENV_PREFIX[name]}_{_snake(field).upper()}"
             problems.append(
                 Problem(
@@ -372,9 +397,15 @@ def _raise_unset(unset: list[tuple[str, str]]) -> None:
             "before running reconciler"
         )
     if unset:
+        names = list(dict.fromkeys(variable for variable, _ in unset))
         lines = "".join(f"\n  {variable} ({where})" for variable, where in unset)
+        if len(names) == 1:
+            raise ConfigError(
+                f"environment variable {names[0]} is not set (used {len(unset)} times):"
+                f"{lines}\nexport {names[0]} before running reconciler"
+            )
         raise ConfigError(
-            f"{len(unset)} environment variables are not set:{lines}\n"
+            f"{len(names)} environment variables are not set:{lines}\n"
             f"export them before running reconciler"
         )
 

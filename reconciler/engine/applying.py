@@ -6,6 +6,7 @@ and plan again (convergence), and build the journal. Returns values; prints noth
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -121,8 +122,12 @@ def apply(
         plan = run.plan(workspace, rules).plan
         if saved is not None:
             planfile.check_fresh(saved, plan)
-        if settings.review is not None and not settings.review(plan):
-            raise Cancelled("apply cancelled: nothing was changed")
+        if settings.review is not None:
+            began = time.perf_counter()
+            agreed = settings.review(plan)
+            run.waited += time.perf_counter() - began  # a person's time, not the run's
+            if not agreed:
+                raise Cancelled("apply cancelled: nothing was changed")
         report = Report((), 0)
         if plan.changes:
             progress = _Progress(settings.on_event, len(plan.changes))

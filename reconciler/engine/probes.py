@@ -46,7 +46,9 @@ def diagnose(
                     "providers",
                     "fail",
                     f"no provider is configured ({where})",
-                    "add providers.connecttoteams, providers.contextsms or providers.connectel",
+                    "add providers.connecttoteams, providers.contextsms or providers.connectel"
+                    if config.path
+                    else "run `reconciler init` to write a reconciler.yaml",
                 ),
             )
         )
@@ -68,7 +70,12 @@ def diagnose(
         if unset:
             checks.append(Check(name, "the rest", "skip", "its environment is incomplete"))
             continue
-        checks.append(Check(name, "environment", "pass", "every ${VAR} is set"))
+        used = config.references(api)
+        checks.append(
+            Check(name, "environment", "pass", "every ${VAR} is set")
+            if used
+            else Check(name, "environment", "pass", "no ${VAR} used (literal values)")
+        )
         usable.append(api)
     with Run(config, dataclasses.replace(options, retry=PROBE_RETRY)) as run:
         for api in usable:

@@ -75,6 +75,7 @@ class Run:
         self._session: session.Session | None = None
         self.started = time.time()
         self.stages: dict[str, float] = {}  # seconds spent in each stage so far
+        self.waited = 0.0  # seconds spent waiting for a person (the review of the plan)
 
     @property
     def session(self) -> session.Session:
@@ -134,7 +135,7 @@ class Run:
     def summary(self, command: str) -> RunSummary:
         """What the run has cost so far."""
         tally = self.session.telemetry.since()
-        return RunSummary(command, self.started, time.time(), dict(self.stages), tally)
+        return RunSummary(command, self.started, time.time(), dict(self.stages), tally, self.waited)
 
     def read(self, desired: state.State, stage: str = "read") -> live.Live:
         """Live state of the enterprises in `desired`; failed reads are in `failed`."""

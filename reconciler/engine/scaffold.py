@@ -8,6 +8,7 @@ inside the wheel under `reconciler/starter/` so that an installed reconciler has
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 
 from reconciler import schemas
@@ -67,17 +68,51 @@ def files() -> dict[str, str]:
     return found
 
 
-def init(directory: pathlib.Path) -> list[pathlib.Path]:
-    """Write the starter project into `directory`; refuse (writing nothing) when any of
-    its files exists already. Returns the files written."""
+@dataclasses.dataclass(frozen=True)
+class Scaffolded:
+    """What `init` did to each file of the starter project."""
+
+    written: tuple[pathlib.Path, ...] = ()
+    merged: tuple[pathlib.Path, ...] = ()  # .gitignore: the lines it lacked appended
+    kept: tuple[pathlib.Path, ...] = ()  # there already (--skip-existing)
+
+
+def init(directory: pathlib.Path, *, skip_existing: bool = False) -> Scaffolded:
+    """Write the starter project into `directory`. An existing .gitignore gets the lines
+    it lacks; any other file that exists already makes it refuse, writing nothing,
+    unless `skip_existing` (then it is kept as it is)."""
     wanted = {directory / name: text for name, text in files().items()}
-    taken = sorted(str(p) for p in wanted if p.exists())
-    if taken:
+    ignore = directory / ".gitignore"
+    taken = sorted(str(p) for p in wanted if p.exists() and p != ignore)
+    if taken and not skip_existing:
         raise ReconcilerError(
             f"{len(taken)} file(s) of the starter project exist already, so nothing was "
-            "written: " + ", ".join(taken) + "; choose an empty directory (reconciler init DIR)"
+            "written: " + ", ".join(taken) + "; choose an empty directory (reconciler init "
+            "DIR), or pass --skip-existing to keep them and write the rest"
         )
+    written: list[pathlib.Path] = []
+    merged: list[pathlib.Path] = []
+    kept: list[pathlib.Path] = []
     for path, text in wanted.items():
+        if path == ignore and path.exists():
+            (merged if _merge_lines(path, text) else kept).append(path)
+            continue
+        if path.exists():
+            kept.append(path)
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return list(wanted)
+        written.append(path)
+    return Scaffolded(tuple(written), tuple(merged), tuple(kept))
+
+
+def _merge_lines(path: pathlib.Path, text: str) -> bool:
+    """Append to `path` the lines of `text` it lacks; whether any were."""
+    current = path.read_text(encoding="utf-8")
+    have = {line.strip() for line in current.splitlines()}
+    lacking = [line for line in text.splitlines() if line.strip() not in have]
+    if not lacking:
+        return False
+    joined = "" if not current or current.endswith("\n") else "\n"
+    path.write_text(current + joined + "\n".join(lacking) + "\n", encoding="utf-8")
+    return True

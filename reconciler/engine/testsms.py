@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.engine.run import Run
 from reconciler.engine.workspace import Workspace
 from reconciler.errors import ReconcilerError, UsageError
+from reconciler.model import types
 from reconciler.model.state import State
 from reconciler.providers import vendors
 from reconciler.providers.connectel import dlr
@@ -151,6 +152,10 @@ def check(options: TestMessage) -> None:
 
 def choose(desired: State, numbers: tuple[str, ...]) -> list[Target]:
     """The managed numbers to text: all in scope, or those named (each must be managed)."""
+    for number in numbers:
+        problem = types.e164_problem(number)
+        if problem is not None:
+            raise UsageError(problem, "--number")
     chosen = targets(desired, numbers)
     unknown = sorted(set(numbers) - {t.number for t in chosen})
     if unknown:

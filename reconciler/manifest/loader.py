@@ -24,6 +24,8 @@ from reconciler.yamlsource import translate
 from reconciler.yamlsource import tree as yamltree
 from reconciler.yamlsource.problems import Problem, render_report
 
+NOWHERE = yamltree.Position(0, 0)  # a problem of a path, not of a place in a file
+
 
 @dataclasses.dataclass(frozen=True)
 class Manifests:
@@ -47,7 +49,7 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
     for path in paths:
         trouble = _unusable(path)
         if trouble:
-            problems.append(Problem(str(path), -1, yamltree.Position(1, 1), (), trouble))
+            problems.append(Problem(str(path), -1, NOWHERE, (), trouble))
         else:
             usable.append(path)
     try:
@@ -61,7 +63,7 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
             Problem(
                 where,
                 -1,
-                yamltree.Position(1, 1),
+                NOWHERE,
                 (),
                 f"no manifests found (looked for *.yaml and *.yml, except {CONFIG_NAME})",
             )
@@ -74,9 +76,7 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
         try:
             data = pathlib.Path(file).read_bytes()
         except OSError as exc:
-            problems.append(
-                Problem(file, -1, yamltree.Position(1, 1), (), f"cannot read it ({exc.strerror})")
-            )
+            problems.append(Problem(file, -1, NOWHERE, (), f"cannot read it ({exc.strerror})"))
             continue
         found = _load_file(file, data, problems, titles)
         if found is None:
@@ -90,7 +90,7 @@ def load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path] = ()) ->
             Problem(
                 ", ".join(str(p) for p in paths),
                 -1,
-                yamltree.Position(1, 1),
+                NOWHERE,
                 (),
                 f"no manifests found: {len(skipped)} YAML file(s) without apiVersion or kind "
                 "(not manifests) and nothing else",
@@ -130,7 +130,7 @@ def _unusable(path: pathlib.Path) -> str | None:
     try:
         path.stat()
     except FileNotFoundError:
-        return "no such file or directory"
+        return "no such file or directory: check the path"
     except OSError as exc:
         return f"cannot read it ({exc.strerror})"
     return None
@@ -171,7 +171,7 @@ def _load_file(
         if failure is not None:
             raise failure
     except yaml.YAMLError as exc:
-        position, message = yamltree.syntax_error_position(exc)
+        position, message = yamltree.syntax_error_position(exc, text)
         problems.append(Problem(file, -1, position, (), message))
         return out
     if count == 0:

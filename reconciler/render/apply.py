@@ -79,7 +79,12 @@ def details(report: Report, plan: Plan) -> list[str]:
                 if not t.ok
             ]
     if report.convergence is not None:
-        lines += [f"  remains after apply: {r}" for r in report.convergence.remaining]
+        failed = {o.enterprise for o in report.outcomes if o.status == "failed"}
+        for remaining in report.convergence.remaining:
+            why = ""
+            if "/sync/" in remaining and remaining.split(" ", 1)[-1].split("/")[0] in failed:
+                why = " (sent again with the change that failed, by the next apply)"
+            lines.append(f"  remains after apply: {remaining}{why}")
         lines += [f"  cannot be planned after apply: {p}" for p in report.convergence.problems]
     lines += [
         f"  throttled: {api} answered 429 to {plural(count, 'request')}; "

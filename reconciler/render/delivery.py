@@ -37,4 +37,9 @@ def table(results: list[Result], cost: Cost) -> str:
         f"{ok} of {len(results)} delivered to the right place "
         f"(message: {cost.encoding}, {cost.segments} segment{plural} each)"
     )
+    if results and not ok:
+        lines.append(
+            "None arrived where the manifests say: if they were never applied, run "
+            "`reconciler apply` first; else `reconciler drift` shows what differs live."
+        )
     return "\n".join(lines) + "\n"

@@ -12,7 +12,8 @@ import phonenumbers
 from reconciler.render.values import plural
 from reconciler.reports.inventory import ROUTES, Missing, Row
 
-COLUMNS = ("enterprise", "number", "capabilities", "route", "carrier", "assignee", "wanted_by")
+COLUMNS = ("enterprise", "number", "capabilities", "route", "carrier", "assignee", "wantedBy")
+HOLDERS = {"USER": "SMS user", "SMS_GROUP": "SMS group"}  # as WANTED BY says them
 UPLOAD_HEADER = ("Country Code", "Phone Number", "Voice", "SMS", "Fax", "Voice Route Type")
 
 
@@ -22,9 +23,8 @@ def _capabilities(row: Row) -> str:
 
 
 def _cells(row: Row) -> tuple[str, ...]:
-    assignee = (
-        f"{row.assignee_type.lower().replace('_', ' ')} {row.assignee}" if row.assignee else "-"
-    )
+    kind = HOLDERS.get(row.assignee_type, row.assignee_type.lower().replace("_", " "))
+    assignee = f"{kind} {row.assignee}" if row.assignee else "-"
     return (
         row.enterprise,
         row.number,

@@ -30,7 +30,7 @@ class Row:
     assignee: str  # user id, group name, other holder, or "" when unassigned
     assignee_type: str  # USER, SMS_GROUP, OTHER, or ""
     services: tuple[str, ...]
-    wanted_by: str  # "SMS user alice@...", "SMS group Front Desk", or ""
+    wanted_by: str  # "SMS user alice@...", "SMS group Front Desk", "mapping Front Desk", or ""
 
 
 def _unassigned(n: live.InventoryNumber) -> bool:
@@ -63,7 +63,8 @@ FILTERS: dict[str, Callable[[live.InventoryNumber], bool]] = {
 
 def wanted(desired: state.Enterprise) -> dict[str, str]:
     """Number -> who in the manifest holds it."""
-    out = {n: f"SMS user {u.userId}" for u in desired.users.values() for n in u.numbers}
+    out = {m.phoneNumber: f"mapping {m.name}" for m in desired.mappings.values()}
+    out |= {n: f"SMS user {u.userId}" for u in desired.users.values() for n in u.numbers}
     out |= {n: f"SMS group {g.name}" for g in desired.groups.values() for n in g.numbers}
     return out
 

@@ -20,10 +20,11 @@ class RunSummary:
     ended: float
     stages: dict[str, float]  # seconds spent in each stage, in the order they ran
     tally: Tally
+    waited: float = 0.0  # seconds a person took to review the plan: not the run's cost
 
     @property
     def seconds(self) -> float:
-        return max(0.0, self.ended - self.started)
+        return max(0.0, self.ended - self.started - self.waited)
 
     @property
     def calls(self) -> int:

@@ -89,8 +89,9 @@ async def inbox(number: str, box: Box) -> list[dict[str, Any]]:
 
 @router.post("/reset")
 async def reset(box: Box) -> dict[str, str]:
+    """Start over from the seed, with the fault rules the sandbox was started with."""
     box.store.reset(box.seed())
-    box.faults.set([], box.clock.now())
+    box.faults.set(box.started_with, box.clock.now())
     return {"status": "reset"}
 
 
@@ -102,7 +103,7 @@ async def reseed(request: Request, box: Box) -> dict[str, str]:
     except ValueError as exc:
         raise errors.bad_request(f"invalid seed: {exc}") from None
     box.store.reset(seed)
-    box.faults.set([], box.clock.now())
+    box.faults.set(box.started_with, box.clock.now())
     return {"status": "seeded"}
 
 

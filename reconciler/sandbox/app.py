@@ -43,6 +43,7 @@ def create_app(
         seed_path=seed_path,
         faults=Faults(),
         rng=random.Random(rng_seed),
+        started_with=list(faults or []),
     )
     if store.is_empty():
         store.reset(seedmod.load(seed_path))

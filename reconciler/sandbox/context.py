@@ -23,6 +23,7 @@ class Sandbox:
     faults: Faults
     rng: random.Random
     background: set[Any] = dataclasses.field(default_factory=set)
+    started_with: list[Any] = dataclasses.field(default_factory=list)  # serve's fault rules
 
     def seed(self) -> seedmod.Seed:
         return seedmod.load(self.seed_path)

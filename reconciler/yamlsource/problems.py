@@ -33,6 +33,10 @@ class Problem:
     severity: str = "error"
 
     def location(self) -> str:
+        """`file:line:column`; the file alone for a problem of no place in it (line 0:
+        a missing path, an unreadable file)."""
+        if self.position.line == 0:
+            return self.file
         return f"{self.file}:{self.position.line}:{self.position.column}"
 
     def render(self) -> str:
@@ -49,6 +53,10 @@ def render_report(problems: Iterable[Problem], titles: dict[tuple[str, int], str
     lines: list[str] = []
     current: tuple[str, int] | None = None
     for problem in ordered:
+        if problem.position.line == 0:  # of the path itself: one line says it all
+            lines.append(problem.render())
+            current = None
+            continue
         key = (problem.file, problem.document)
         if key != current:
             current = key

@@ -240,7 +240,16 @@ def _documents(text: str, loader: Any) -> Iterator[Document]:
                 yield doc
 
 
-def syntax_error_position(exc: yaml.YAMLError) -> tuple[Position, str]:
+def _char_at(mark: Any, text: str) -> str:
+    """The character of `text` a YAML mark points at ("" when unknown)."""
+    lines = text.split("\n")
+    line, column = getattr(mark, "line", -1), getattr(mark, "column", -1)
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
+
+
+def syntax_error_position(exc: yaml.YAMLError, text: str = "") -> tuple[Position, str]:
     """Where a YAML syntax error is, and a one-line description of it."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     position = _pos(mark) if mark is not None else Position(1, 1)
@@ -249,6 +258,11 @@ def syntax_error_position(exc: yaml.YAMLError) -> tuple[Position, str]:
         return position, problem
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
+    if mark is not None and _char_at(mark, text) == "\t":
+        return position, (
+            "YAML syntax error: a tab character; YAML indents with spaces only: replace the "
+            "tab with spaces"
+        )
     message = f"YAML syntax error: {problem}"
     where = _pos(context_mark) if context_mark is not None else position
     if context and where != position:

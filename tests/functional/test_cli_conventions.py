@@ -62,5 +62,5 @@ def test_quiet_leaves_errors_and_results_only(project: Project) -> None:
     broken = cli(project, "--quiet", "plan", "nowhere")
     assert (broken.returncode, broken.stderr) == (  # errors stay
         1,
-        "error: nowhere:\n  nowhere:1:1: no such file or directory\n",
+        "error: nowhere: no such file or directory: check the path\n",
     )

@@ -59,9 +59,9 @@ def test_no_config_says_where_it_looked(tmp_path: pathlib.Path, project: Project
     result = cli(lonely, "plan", ".")
     assert result.returncode == 1
     assert result.stderr == (
-        f"error: provider 'connecttoteams' is not configured (no reconciler.yaml in {lonely} or "
-        "any directory above; pass --config FILE or set RECONCILER_CONFIG): add "
-        "providers.connecttoteams to reconciler.yaml\n"
+        f"error: no reconciler.yaml in {lonely} or any directory above; pass --config FILE or "
+        "set RECONCILER_CONFIG; or run `reconciler init` to write one (it aims at the embedded "
+        "sandbox)\n"
     )
 
 

@@ -121,7 +121,8 @@ def test_the_table_fits_an_80_column_terminal(project: Project) -> None:
         "voice+sms",
         "Direct",
         "Routing",
-        "Bandwidth(B",
+        "Bandwidth(",
+        "SMS",
         "user",
         "same",
     ]

@@ -80,11 +80,14 @@ def test_the_sandbox_files_are_the_ones_given_else_the_configs(project: Project)
 
 
 def test_init_refuses_to_write_over_anything(tmp_path: pathlib.Path) -> None:
-    (tmp_path / ".gitignore").write_text("venv/\n")
+    (tmp_path / ".gitignore").write_text("venv/\n")  # merged, never in the way
+    (tmp_path / "reconciler.yaml").write_text("mine\n")
     with pytest.raises(api.ReconcilerError) as refused:
         api.init(tmp_path)
     assert str(refused.value) == (
         f"1 file(s) of the starter project exist already, so nothing was written: "
-        f"{tmp_path / '.gitignore'}; choose an empty directory (reconciler init DIR)"
+        f"{tmp_path / 'reconciler.yaml'}; choose an empty directory (reconciler init DIR), or "
+        "pass --skip-existing to keep them and write the rest"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", "reconciler.yaml"]
+    assert (tmp_path / ".gitignore").read_text() == "venv/\n"

@@ -229,7 +229,7 @@ def test_shards_init_and_schemas_are_offline(project: Project, tmp_path: pathlib
         ("1-of-2", ["sunshine-dental"]),
         ("2-of-2", ["northwind-legal"]),
     ]
-    written = api.init(tmp_path / "starter")
+    written = api.init(tmp_path / "starter").written
     assert sorted(p.relative_to(tmp_path / "starter").as_posix() for p in written) == [
         ".github/workflows/reconciler.yml",
         ".gitignore",

@@ -14,7 +14,7 @@ from reconciler.manifest import loader
 
 
 def test_the_starter_project_is_usable_as_written(tmp_path: pathlib.Path) -> None:
-    written = scaffold.init(tmp_path / "sms")
+    written = scaffold.init(tmp_path / "sms").written
     root = tmp_path / "sms"
     assert sorted(str(p.relative_to(root)) for p in written) == sorted(scaffold.files())
     config = config_loader.load(root / "reconciler.yaml")
@@ -36,3 +36,20 @@ def test_nothing_is_written_when_any_file_is_in_the_way(tmp_path: pathlib.Path) 
     with pytest.raises(ReconcilerError, match=r"^1 file\(s\) of the starter project exist already"):
         scaffold.init(tmp_path)
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["northwind-legal.yaml"]
+
+
+def test_an_existing_gitignore_gets_the_lines_it_lacks(tmp_path: pathlib.Path) -> None:
+    (tmp_path / ".gitignore").write_text("venv/")
+    done = scaffold.init(tmp_path)
+    assert done.merged == (tmp_path / ".gitignore",) and done.kept == ()
+    assert (tmp_path / ".gitignore").read_text() == "venv/\n.reconciler/\n"
+    assert len(done.written) == len(scaffold.files()) - 1
+
+
+def test_skip_existing_keeps_what_is_there_and_writes_the_rest(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "reconciler.yaml").write_text("mine\n")
+    (tmp_path / ".gitignore").write_text(".reconciler/\n")
+    done = scaffold.init(tmp_path, skip_existing=True)
+    assert sorted(p.name for p in done.kept) == [".gitignore", "reconciler.yaml"]
+    assert (tmp_path / "reconciler.yaml").read_text() == "mine\n"
+    assert (tmp_path / "enterprises" / "northwind-legal.yaml").is_file()

@@ -63,10 +63,10 @@ ROWS = [
 
 def test_the_inventory_as_an_aligned_table_for_a_file_or_a_pipe() -> None:
     assert numbers.table(ROWS) == (
-        "ENTERPRISE  NUMBER        CAPABILITIES  ROUTE             CARRIER PROFILE  ASSIGNEE       WANTED BY\n"
-        "acme        +12025550101  voice+sms     Direct Routing    Bandwidth        user a@x.com   SMS user a@x.com\n"
-        "acme        +12025550110  sms+fax       -                 -                -              -\n"
-        "beta        +12025550120  voice         Operator Connect  -                other trunk 7  SMS group Desk\n"
+        "ENTERPRISE  NUMBER        CAPABILITIES  ROUTE             CARRIER PROFILE  ASSIGNEE          WANTED BY\n"
+        "acme        +12025550101  voice+sms     Direct Routing    Bandwidth        SMS user a@x.com  SMS user a@x.com\n"
+        "acme        +12025550110  sms+fax       -                 -                -                 -\n"
+        "beta        +12025550120  voice         Operator Connect  -                other trunk 7     SMS group Desk\n"
         "3 numbers\n"
     )
     assert numbers.count(ROWS[:1]) == "1 number"
@@ -75,8 +75,8 @@ def test_the_inventory_as_an_aligned_table_for_a_file_or_a_pipe() -> None:
 
 def test_the_inventory_as_csv_and_as_json() -> None:
     assert numbers.as_csv(ROWS[:1]) == (
-        "enterprise,number,capabilities,route,carrier,assignee,wanted_by\n"
-        "acme,+12025550101,voice+sms,Direct Routing,Bandwidth,user a@x.com,SMS user a@x.com\n"
+        "enterprise,number,capabilities,route,carrier,assignee,wantedBy\n"
+        "acme,+12025550101,voice+sms,Direct Routing,Bandwidth,SMS user a@x.com,SMS user a@x.com\n"
     )
     [first] = json.loads(numbers.as_json(ROWS[:1]))
     assert first == {
