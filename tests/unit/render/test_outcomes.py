@@ -279,3 +279,19 @@ def test_values_read_as_people_write_them_and_never_show_a_secret() -> None:
         "1 retry",
         "2 retries",
     )
+
+
+def test_a_sync_left_after_a_failure_says_why_and_a_stopped_apply_says_so() -> None:
+    left = Convergence(("acme",), ("acme",), ("sync acme/sync/Unified App",), (), 2)
+    report = Report(REPORT.outcomes, 3, {}, left)
+    assert apply.details(report, PLAN)[-1] == (
+        "  remains after apply: sync acme/sync/Unified App (sent again with the change that "
+        "failed, by the next apply)"
+    )
+    stopped = Report(REPORT.outcomes[:1], 1, stopped=True)
+    assert apply.summary(stopped, PLAN).startswith("Apply stopped: 1 applied, 0 failed")
+
+
+def test_the_run_line_leaves_out_the_time_a_person_took_at_the_prompt() -> None:
+    waited = RunSummary("apply", 100.0, 163.04, {"read": 0.42}, RUN.tally, waited=60.0)
+    assert runline.summary(waited).startswith("Run: 3.0 s, ")
