@@ -24,7 +24,9 @@ def _capabilities(row: Row) -> str:
 
 def _cells(row: Row) -> tuple[str, ...]:
     kind = HOLDERS.get(row.assignee_type, row.assignee_type.lower().replace("_", " "))
-    assignee = f"{kind} {row.assignee}" if row.assignee else "-"
+    if row.assignee_type == "OTHER":  # its name says what it is: "user x (PBX)", "TRUNK 7"
+        kind = ""
+    assignee = f"{kind} {row.assignee}".strip() if row.assignee else "-"
     return (
         row.enterprise,
         row.number,

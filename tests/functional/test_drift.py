@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+from tests.functional import test_readme_samples as readme_samples
 from tests.functional.conftest import Project, Vendor, golden, steady, timeless, without_run
 
 SUNSHINE = 78
@@ -54,9 +55,12 @@ def test_in_sync_exits_0(project: Project) -> None:
 def test_out_of_band_changes_in_every_format(project: Project, vendor: Vendor) -> None:
     project.apply()
     out_of_band(project, vendor)
-    code, out, _ = drift(project)
+    code, out, err = drift(project)
     assert code == 2
     golden("drift/out-of-band.txt", out)
+    # the README's drift sample is this very run (its times aside)
+    shown = readme_samples.blocks()["reconciler drift examples/"]
+    assert readme_samples.timeless(shown) == readme_samples.timeless(out + err)
 
     code, out, _ = drift(project, "--format", "json")
     assert code == 2

@@ -66,7 +66,7 @@ def test_the_inventory_as_an_aligned_table_for_a_file_or_a_pipe() -> None:
         "ENTERPRISE  NUMBER        CAPABILITIES  ROUTE             CARRIER PROFILE  ASSIGNEE          WANTED BY\n"
         "acme        +12025550101  voice+sms     Direct Routing    Bandwidth        SMS user a@x.com  SMS user a@x.com\n"
         "acme        +12025550110  sms+fax       -                 -                -                 -\n"
-        "beta        +12025550120  voice         Operator Connect  -                other trunk 7     SMS group Desk\n"
+        "beta        +12025550120  voice         Operator Connect  -                trunk 7           SMS group Desk\n"
         "3 numbers\n"
     )
     assert numbers.count(ROWS[:1]) == "1 number"
