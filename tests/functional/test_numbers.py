@@ -60,12 +60,12 @@ def test_assigned_sms_after_apply_and_holders_by_name(project: Project) -> None:
     table = project.run("numbers", ".", "--filter", "assigned-pbx").stdout
     assert table.splitlines() == [
         "ENTERPRISE       NUMBER        CAPABILITIES  ROUTE           CARRIER PROFILE"
-        "                             ASSIGNEE                                            WANTED BY",
+        "                             ASSIGNEE                                      WANTED BY",
         "sunshine-dental  +12025550134  voice         Direct Routing  -"
-        "                                           other user frank@sunshinedental.com (PBX)"
+        "                                           user frank@sunshinedental.com (PBX)"
         "           -",
         "sunshine-dental  +12025550135  voice+sms     Direct Routing  Bandwidth(BW for Testing)"
-        " - (Demo Company)  other user carol@sunshinedental.com (PBX, CALLAPP)  -",
+        " - (Demo Company)  user carol@sunshinedental.com (PBX, CALLAPP)  -",
         "2 numbers",
     ]
 
