@@ -34,6 +34,7 @@ PROVIDERS = {
     "contextsms": "ContextSMS",
     "connectel": "Connectel",
 }
+PATH_MAX = 4096  # bytes: the longest path an OS here resolves (Linux; macOS has 1,024)
 ENV_PREFIX = {"connecttoteams": "C2T", "contextsms": "CSMS", "connectel": "CONNECTEL"}
 ProviderT = TypeVar("ProviderT", bound=pydantic.BaseModel)
 
@@ -188,6 +189,8 @@ def find(
         return pathlib.Path(named)
     here = pathlib.Path.cwd()
     for start in searched(paths):
+        if len(os.fsencode(start)) > PATH_MAX:  # no such directory can exist: not walked
+            continue  # (its parents alone would cost memory by the square of its depth)
         for directory in (start, *start.parents):
             candidate = directory / CONFIG_NAME
             if _is(candidate, "file"):  # said as the user would: relative when below here
@@ -275,9 +278,9 @@ def _check_providers(
         base = ("providers", name)
         for field in ("url", "authUrl"):
             url = getattr(section, field, None)
-            if url is None or url == "sandbox" or REFERENCE.search(url):
+            if url is None or url == "sandbox":
                 continue
-            message = _url_problem(url)
+            message = _userinfo_problem(url) if REFERENCE.search(url) else _url_problem(url)
             if message:
                 problems.append(
                     Problem(file, 0, doc.position((*base, field)), (*base, field), message)
@@ -350,10 +353,24 @@ def _check_agent(file: str, doc: yamltree.Document, settings: model.ProjectConfi
     return problems
 
 
+def _userinfo_problem(url: str) -> str | None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return None
+    return (
+        f"{public_url(url)!r} holds a user or password in the URL (not shown): they would "
+        "reach error messages and logs; take them out of the URL and use the provider's "
+        "credential fields, as ${VAR} references"
+    )
+
+
 def _url_problem(url: str) -> str | None:
     parts = urllib.parse.urlsplit(url)
+    userinfo = _userinfo_problem(url)
+    if userinfo is not None:
+        return userinfo
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"{url!r} is not a URL: write 'sandbox' or an https:// URL"
+        return f"{public_url(url)!r} is not a URL: write 'sandbox' or an https:// URL"
     if parts.scheme == "http" and not is_loopback(url):
         return f"{url!r} uses http: https is required except for loopback addresses"
     return None

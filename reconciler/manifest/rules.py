@@ -108,6 +108,9 @@ def _duplicates(item: Parsed) -> Iterator[Problem]:
     yield from _dupes(
         item, "mappings", [m.phoneNumber for m in spec.mappings], "phoneNumber", mappings
     )
+    if spec.connecttoteams is not None:
+        path: Path = ("spec", "connecttoteams", "services")
+        yield from _list_dupes(item, path, spec.connecttoteams.services, "service")
     for i, user in enumerate(spec.smsUsers):
         yield from _list_dupes(item, ("spec", "smsUsers", i, "numbers"), user.numbers, "number")
     for i, group in enumerate(spec.smsGroups):

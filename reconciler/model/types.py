@@ -116,11 +116,13 @@ def _e164(value: Any) -> str:
 
 
 # A conservative subset of addresses that email-validator always accepts (ASCII dot-atom
-# local part, LDH labels, alphabetic TLD): they skip its costly IDNA domain checks.
+# local part, LDH labels without IDNA's reserved `??--` start, alphabetic TLD): they skip
+# its costly IDNA domain checks.
 # Everything else, and every error message, comes from email-validator itself.
 _PLAIN_EMAIL = re.compile(
     r"(?=[^@]{1,64}@)[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
-    r"@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"@(?=.{1,253}$)(?:(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}"
 )
 
 

@@ -15,11 +15,34 @@ from reconciler import errors
 
 def unreachable(url: str, exc: Exception) -> str:
     """Why `url` could not be reached, and for a loopback URL the likely fix."""
-    origin = httpx.URL(url).copy_with(path="/", query=None)
-    message = f"cannot connect to {str(origin).rstrip('/')} ({exc or type(exc).__name__})"
-    if origin.host in ("127.0.0.1", "localhost", "::1"):
+    origin = public_origin(url)
+    message = f"cannot connect to {origin} ({exc or type(exc).__name__})"
+    if httpx.URL(url).host in ("127.0.0.1", "localhost", "::1"):
         message += "; is the sandbox running? Start it with `reconciler sandbox serve`"
     return message
+
+
+def public_origin(url: str) -> str:
+    """The scheme, host and port of `url`: never a user, password, path or query."""
+    parsed = httpx.URL(url)
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.scheme}://{parsed.host}{port}"
+
+
+def public(url: str) -> str:
+    """`url` without a user or password (and without its query)."""
+    return str(httpx.URL(url).copy_with(username=None, password=None, query=None))
+
+
+def page(response: httpx.Response) -> str | None:
+    """Why a 2xx answer is a web page rather than an API's answer (HTML or XML markup,
+    which no vendor here answers), or None."""
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml"):
+        return "an HTML page, not the API's answer"
+    if response.content.lstrip()[:1] == b"<":
+        return "markup, not the API's answer"
+    return None
 
 
 def parse(response: httpx.Response, *, json_expected: bool = False) -> Any:

@@ -320,7 +320,10 @@ class VendorClient:
         except ValueError:
             why = "not JSON"
         else:
-            why = expected.problem(value) if expected else None
+            # An operation with no declared answer (a write answered with an empty body,
+            # JSON, or the vendor's text/plain) still never takes a web page for one: a
+            # proxy's login page answered 200 has not reached the vendor.
+            why = expected.problem(value) if expected else answers.page(response)
             if why is None:
                 return value
         content_type = response.headers.get("content-type") or "no content type"

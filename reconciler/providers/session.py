@@ -127,7 +127,7 @@ class Session:
             message = kind + answers.unreachable(url, exc)
             raise errors.Unreachable(provider.name, "reach", message) from None
         scheme = "HTTPS (TLS verified)" if url.startswith("https") else "HTTP"
-        return f"{scheme} {response.status_code} from {url}/"
+        return f"{scheme} {response.status_code} from {answers.public(url)}/"
 
     def _wiring(self, provider: vendors.Provider[Any]) -> http.Wiring:
         rate = getattr(self.config.settings.apply.rateLimit, provider.key)

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from reconciler.sandbox import admin, connectel, connecttoteams, contextsms, errors
 from reconciler.sandbox import seed as seedmod
@@ -93,7 +94,23 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
         message = str(exc.detail)
     code = HTTP_CODES.get(exc.status_code, "BAD_REQUEST" if exc.status_code < 500 else "ERROR")
     headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # Starlette names the first matching route's methods only
+        headers["Allow"] = ", ".join(_methods(request))
     return await _api_error(request, errors.ApiError(exc.status_code, code, message, headers))
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _methods(request: Request) -> list[str]:
+    """Every method some route of the app serves at the request's path (RFC 9110 15.5.6),
+    asked of the router itself, method by method."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

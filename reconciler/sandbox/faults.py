@@ -40,6 +40,11 @@ class FaultRule(BaseModel):
         description="share of requests answered 200 with an empty object without being "
         "carried out: a vendor that acknowledges a write and loses it",
     )
+    htmlRate: Rate = Field(
+        default=0,
+        description="share of requests answered 200 text/html (a proxy's login page) "
+        "without reaching the vendor",
+    )
     expireTokens: bool = False
 
 

@@ -164,6 +164,13 @@ class SandboxMiddleware:
         if rule.ackWithoutCommitRate and sandbox.rng.random() < rule.ackWithoutCommitRate:
             await _answer(send, 200, {})
             return 200
+        if rule.htmlRate and sandbox.rng.random() < rule.htmlRate:
+            page = b"<!DOCTYPE html><html><body><form action=/login>Sign in</form></body></html>"
+            head = [(b"content-type", b"text/html; charset=utf-8")]
+            head.append((b"content-length", str(len(page)).encode()))
+            await send({"type": "http.response.start", "status": 200, "headers": head})
+            await send({"type": "http.response.body", "body": page})
+            return 200
         if rule.commitDelayMs:
             await self._late(scope, receive, send, rule.commitDelayMs / 1000, log)
             return None

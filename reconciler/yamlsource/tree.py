@@ -159,10 +159,19 @@ class _Composer:
     def _mapping(self, path: Path, doc: Document, depth: int) -> tuple[dict[Any, Any], int]:
         out: dict[Any, Any] = {}
         size = 1
+        merges: list[tuple[Position, Any]] = []
         while not isinstance(key_event := next(self._events), yaml.MappingEndEvent):
             key_mark = _pos(key_event.start_mark)
+            if _plain(key_event) and key_event.value == "<<":  # a merge key: merged below
+                value_event = next(self._events)
+                merged, count = self._value(value_event, (*path, "<merge>"), doc, depth + 1)
+                merges.append((key_mark, merged))
+                size += count
+                continue
             key, _ = self._value(key_event, (*path, "<key>"), doc, depth + 1)
             value_event = next(self._events)
+            if _plain(key_event) and isinstance(key, bool | int | float):
+                key = key_event.value  # `on:` is the label "on", not True; `1.0:` "1.0"
             if not isinstance(key, str | int | float | bool):  # a collection, or null
                 doc.problems.append(
                     SyntaxProblem(key_mark, path, "mapping keys must be plain strings")
@@ -185,10 +194,29 @@ class _Composer:
             doc.keys[(*path, key)] = key_mark
             out[key], count = self._value(value_event, (*path, key), doc, depth + 1)
             size += count
-        doc.values.pop((*path, "<key>"), None)
-        doc.values.pop((*path, "<value>"), None)
-        doc.values.pop((*path, "<duplicate>"), None)
+        for key_mark, merged in merges:
+            self._merge(out, merged, key_mark, path, doc)
+        for placeholder in ("<key>", "<value>", "<duplicate>", "<merge>"):
+            doc.values.pop((*path, placeholder), None)
         return out, size
+
+    def _merge(
+        self, out: dict[Any, Any], merged: Any, mark: Position, path: Path, doc: Document
+    ) -> None:
+        """`<<: *base` (or a list of them, the first winning): the keys the mapping does
+        not set itself, each placed at the `<<` for problems found in it."""
+        sources = merged if isinstance(merged, list) else [merged]
+        if not all(isinstance(m, dict) for m in sources):
+            doc.problems.append(
+                SyntaxProblem(mark, path, "a merge key (<<) takes a mapping or a list of mappings")
+            )
+            return
+        for source in sources:
+            for key, value in source.items():
+                if key not in out:
+                    out[key] = value
+                    doc.keys.setdefault((*path, key), mark)
+                    doc.values.setdefault((*path, key), mark)
 
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
@@ -196,10 +224,43 @@ class _Composer:
             tag = self._resolver.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit
             )
+            if _literal(tag, event.value):
+                return event.value  # YAML 1.1's trap: read as the user typed it
         if tag == _STR:  # most scalars: skip the generic constructor's bookkeeping
             return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         return self._resolver.construct_object(node)
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _plain(event: Any) -> bool:
+    """A scalar written without quotes or a tag (whose meaning YAML resolves)."""
+    return (
+        isinstance(event, yaml.ScalarEvent)
+        and event.tag is None
+        and not event.style  # libyaml says '', the Python parser None
+        and event.implicit[0]
+    )
+
+
+def _literal(tag: str, text: str) -> bool:
+    """Whether a plain scalar YAML 1.1 would turn into something its writer hardly meant:
+    `yes`, `no`, `on`, `off` as booleans (YAML 1.2 keeps only true and false),
+    sexagesimals (`1:20` as 80), octals with a bare leading zero (`0123` as 83) and
+    numbers with underscores (`1_000`). Those are read as the text typed; a field that
+    wants a boolean or a number then refuses them with their place."""
+    if tag == _BOOL:
+        return text.lower() not in ("true", "false")
+    if tag in (_INT, _FLOAT):
+        digits = text.lstrip("+-")
+        octal = len(digits) > 1 and digits[0] == "0" and digits[1:2].isdigit()
+        return ":" in text or "_" in text or (tag == _INT and octal)
+    return False
 
 
 def _pos(mark: Any) -> Position:

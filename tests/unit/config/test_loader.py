@@ -136,7 +136,7 @@ def test_targets_are_the_configured_urls_without_credentials(tmp_path: pathlib.P
     (tmp_path / "reconciler.yaml").write_text(
         "providers:\n"
         "  connecttoteams: {url: sandbox}\n"
-        "  connectel: {url: 'https://user:${PW}@gw.example:8443/api/v2?token=${T}#x'}\n"
+        "  connectel: {url: 'https://gw.example:8443/api/v2?token=${T}#x'}\n"
     )
     config = loader.load(tmp_path / "reconciler.yaml")
     assert config.configured() == ["connecttoteams", "connectel"]
@@ -145,6 +145,15 @@ def test_targets_are_the_configured_urls_without_credentials(tmp_path: pathlib.P
         ("Connectel", "https://gw.example:8443/api/v2"),
     )
     assert loader.public_url("http://127.0.0.1:9/x") == "http://127.0.0.1:9/x"
+    assert loader.public_url("https://u:p@gw.example/x") == "https://gw.example/x"
+    (tmp_path / "reconciler.yaml").write_text(
+        "providers:\n  connectel: {url: 'https://user:${PW}@gw.example/api/v2'}\n"
+    )
+    with pytest.raises(ConfigError) as refused:
+        loader.load(tmp_path / "reconciler.yaml")
+    assert "'https://gw.example/api/v2' holds a user or password in the URL (not shown)" in str(
+        refused.value
+    )
     assert list(loader.PROVIDERS) == ["connecttoteams", "contextsms", "connectel"]
 
 

@@ -14,7 +14,7 @@ kind: Enterprise
 metadata:
   name: {name}
 spec:
-  connecttoteams: {{enterpriseName: {title}, services: [SMS, PBX, SMS]}}
+  connecttoteams: {{enterpriseName: {title}, services: [SMS, PBX]}}
   smsUsers:
     - userId: b@x.com
       numbers: ["+12025550102", "+12025550101"]
