@@ -192,3 +192,30 @@ def test_the_github_action_runs_the_command_it_is_given(project: Project) -> Non
         64,
         "::error::command must be plan, apply, drift or validate, not 'destroy'\n",
     )
+
+
+def test_zizmor_finds_nothing_in_the_github_recipes_and_the_action() -> None:
+    """zizmor's default persona, offline: no credential left in a checkout, no secret
+    outside an environment, least permissions (the threat model in the README)."""
+    zizmor = pathlib.Path(sys.executable).parent / "zizmor"
+    files = [RECIPES / "github-actions.yml", RECIPES / "github-actions-sharded.yml"]
+    result = subprocess.run(
+        [str(zizmor), "--offline", "--no-progress", *map(str, files), str(where("action.yml"))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+def test_a_pull_request_is_planned_with_the_target_branchs_config() -> None:
+    jobs = yaml.safe_load((RECIPES / "github-actions.yml").read_text())["jobs"]
+    steps = jobs["plan"]["steps"]
+    base = next(s for s in steps if s.get("with", {}).get("path") == "base")
+    assert base["with"]["ref"] == "${{ github.base_ref }}"
+    assert any(
+        s.get("run") == "cp base/reconciler.yaml reconciler.yaml && rm -rf base" for s in steps
+    )
+    assert jobs["plan"]["environment"].split()[0] == "plan"
+    assert jobs["apply"]["environment"].split()[0] == "production"
