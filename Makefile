@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lint format test unit functional demo bench schemas clean
+.PHONY: install lint format test unit functional demo bench schemas lock clean
 
 install: $(STAMP)
 
@@ -45,6 +45,9 @@ bench: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/reconciler schema -o schemas
+
+lock: $(STAMP)
+	$(BIN)/python tools/lock.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage build dist
