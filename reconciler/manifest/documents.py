@@ -57,6 +57,7 @@ def _needs_sms(field: str) -> JsonDict:
             "required": ["connecttoteams"],
             "properties": {
                 "connecttoteams": {
+                    "type": "object",  # not null: `required` says nothing of a non-object
                     "required": ["services"],
                     "properties": {"services": {"contains": {"const": "SMS"}}},
                 }

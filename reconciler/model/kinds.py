@@ -247,6 +247,13 @@ class ChangeWindow(Frozen):
     )
 
 
+def _integral(value: Any) -> Any:
+    """A float with no fraction (30.0) as the integer it is; anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 class Policy(Frozen):
     """How the planner may treat this enterprise."""
 
@@ -257,7 +264,8 @@ class Policy(Frozen):
         description="Delete live users, groups and mappings no manifest names. Default: "
         "false (they are reported as unmanaged and left alone).",
     )
-    maxChangePercent: Annotated[StrictInt, Field(ge=0, le=100)] = Field(
+    # 30.0 is an integer to JSON Schema (and editors): the same here
+    maxChangePercent: Annotated[StrictInt, Field(ge=0, le=100), BeforeValidator(_integral)] = Field(
         default=30,
         description="The plan fails (unless --force) when deletes and updates exceed this "
         "share of the enterprise's managed objects (with at least 10). Default: 30.",
