@@ -14,6 +14,7 @@ import sys
 import time
 
 from tests.functional.conftest import CLI, Project
+from tests.functional.test_apply import fast_retries
 
 
 def closed_port() -> int:
@@ -97,6 +98,7 @@ def test_ctrl_c_mid_apply_stops_gracefully_with_its_reports_and_the_next_apply_c
 
 
 def test_with_json_logs_every_line_of_stderr_is_json(project: Project) -> None:
+    fast_retries(project)
     http = project.sandbox.client()
     flaky = [{"route": "/connecttoteams/*", "errorRate": 0.2, "errorStatus": 503}]
     assert http.put("/_sandbox/faults", json=flaky).status_code == 200
