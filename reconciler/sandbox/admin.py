@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from reconciler.sandbox import auth, connectel, errors
 from reconciler.sandbox import seed as seedmod
@@ -15,6 +16,18 @@ from reconciler.sandbox.context import Sandbox, sandbox
 from reconciler.sandbox.faults import FaultRule
 
 router = APIRouter(prefix="/_sandbox", tags=["sandbox admin"])
+
+
+class ConnectelSettings(BaseModel):
+    """PUT /_sandbox/connectel, strictly typed: `false` or "5" is no delay."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    deliveryDelaySeconds: Annotated[float, Field(ge=0, le=3600)] = 0
+    rejectRecipients: list[str] = []
+    expireRecipients: list[str] = []
+
+
 Box = Annotated[Sandbox, Depends(sandbox)]
 
 
@@ -108,8 +121,8 @@ async def reseed(request: Request, box: Box) -> dict[str, str]:
 
 
 @router.put("/connectel")
-async def connectel_settings(settings: seedmod.Connectel, box: Box) -> dict[str, Any]:
+async def connectel_settings(settings: ConnectelSettings, box: Box) -> dict[str, Any]:
     """Delivery delay and REJECTD/EXPIRED recipient patterns (tokens are left alone)."""
-    value = settings.model_dump(exclude={"tokens"})
+    value = settings.model_dump()
     box.store.set_meta("cnt.settings", value)
     return value

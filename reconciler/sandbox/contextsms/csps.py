@@ -7,6 +7,7 @@ import sqlite3
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import model_validator
 
 from reconciler.sandbox import errors
 from reconciler.sandbox.contextsms.common import Body, Box, CspOfUser, Email_, Text, e164
@@ -15,21 +16,25 @@ router = APIRouter()
 
 
 class NewCsp(Body):
+    """The spec's twelve required fields, each a string (none may be null)."""
+
     email: Email_
     name: Text
-    carrier: Text | None = None
-    houseNumber: Text | None = None
-    streetName: Text | None = None
-    city: Text | None = None
-    stateCode: Text | None = None
-    zip: Text | None = None
-    country: Text | None = None
-    locationId: Text | None = None
-    subAccountId: Text | None = None
-    authorizingPersonName: Text | None = None
+    carrier: Text
+    houseNumber: Text
+    streetName: Text
+    city: Text
+    stateCode: Text
+    zip: Text
+    country: Text
+    locationId: Text
+    subAccountId: Text
+    authorizingPersonName: Text
 
 
 class EditCsp(Body):
+    """What PUT /csp/{id} may change: any of these, each a string when given."""
+
     email: Email_ | None = None
     name: Text | None = None
     carrier: Text | None = None
@@ -37,6 +42,15 @@ class EditCsp(Body):
     favicon: Text | None = None
     logo: Text | None = None
     color: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = sorted(k for k, v in data.items() if v is None and k in cls.model_fields)
+            if nulls:
+                raise ValueError(f"{', '.join(nulls)}: a string, not null (leave it out)")
+        return data
 
 
 @router.post("/csp")

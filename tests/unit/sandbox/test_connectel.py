@@ -210,3 +210,14 @@ def test_seed_sample_bulk_and_the_status_links(client: TestClient) -> None:
     )
     status = client.get(answer["href"]).json()
     assert [r["statusStr"] for r in status["recipient"]] == ["UNDELIV", "UNDELIV"]
+
+
+def test_the_connectel_settings_refuse_the_wrong_types(client: TestClient) -> None:
+    for wrong in ({"deliveryDelaySeconds": False}, {"deliveryDelaySeconds": "5"}, {"x": 1}):
+        assert client.put("/_sandbox/connectel", json=wrong).status_code == 400, wrong
+    fine = client.put("/_sandbox/connectel", json={"deliveryDelaySeconds": 5})
+    assert fine.json() == {
+        "deliveryDelaySeconds": 5.0,
+        "rejectRecipients": [],
+        "expireRecipients": [],
+    }

@@ -173,11 +173,33 @@ def test_an_enterprise_email_must_be_an_email(csms: Api, email: str) -> None:
     assert listed.status_code == 404 or "Bad Mail" not in [e["name"] for e in listed.json()]
 
 
+NEW_CSP = {
+    "email": "new@csp.example",
+    "name": "New CSP",
+    "carrier": "BANDWIDTH",
+    "houseNumber": "700 S",
+    "streetName": "1st ST",
+    "city": "Austin",
+    "stateCode": "TX",
+    "zip": "78704",
+    "country": "USA",
+    "locationId": "844849",
+    "subAccountId": "109733",
+    "authorizingPersonName": "CSP Admin",
+}
+
+
 def test_csp_create_and_edit(csms: Api) -> None:
-    created = csms.post(
-        "/csp", {"email": "new@csp.example", "name": "New CSP", "carrier": "BANDWIDTH"}
-    ).json()
+    short = csms.post("/csp", {"email": "new@csp.example", "name": "New CSP"})
+    assert (short.status_code, short.json()["error"]) == (
+        400,
+        "Missing required field 'carrier'",
+    )
+    created = csms.post("/csp", NEW_CSP).json()
     assert created["cspUserId"] == "CSP0000004"
+    assert all(isinstance(v, str) for v in created.values())  # the spec's strings, no null
+    nulled = csms.put("/csp/CSP0000004", {"color": None})
+    assert nulled.status_code == 400 and "color: a string, not null" in nulled.json()["error"]
     edited = csms.put("/csp/CSP0000004", {"productName": "Texting", "color": "#123456"}).json()
     assert (edited["productName"], edited["color"], edited["name"]) == (
         "Texting",
