@@ -34,6 +34,17 @@ def public(url: str) -> str:
     return str(httpx.URL(url).copy_with(username=None, password=None, query=None))
 
 
+def redirected(response: httpx.Response) -> str:
+    """Why a redirect is an error: reconciler follows none, so that a credential or a
+    login body never reaches a host the config does not name."""
+    where = response.headers.get("location", "")
+    target = public_origin(str(response.url.join(where))) if where else "somewhere unnamed"
+    return (
+        f"redirected to {target}: reconciler follows no redirect (credentials would go "
+        "with it); if the vendor moved, put its new URL in reconciler.yaml"
+    )
+
+
 def page(response: httpx.Response) -> str | None:
     """Why a 2xx answer is a web page rather than an API's answer (HTML or XML markup,
     which no vendor here answers), or None."""

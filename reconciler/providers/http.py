@@ -308,6 +308,13 @@ class VendorClient:
             self.wiring.gate.accepted(latency)
         if response.status_code >= 400:
             raise answers.translate(self.api, request.operation, response, self.secrets())
+        if response.status_code >= 300:  # never followed: credentials go nowhere else
+            raise errors.Permanent(
+                self.api,
+                request.operation,
+                answers.redirected(response),
+                status=response.status_code,
+            )
         return self._parsed(request, response)
 
     def _parsed(self, request: Request, response: httpx.Response) -> Any:

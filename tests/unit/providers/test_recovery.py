@@ -212,3 +212,28 @@ def test_a_create_answered_409_whose_object_exists_was_made_concurrently() -> No
     client = c2t_client(handler, Recorder())
     answer = run(client.send(planned(client, "group", {}, BODY, ("groupId",))))
     assert answer == {"groupId": 9, "groupName": "Front Desk"}
+
+
+def test_a_redirect_is_never_followed_and_a_login_page_is_no_answer() -> None:
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        if request.url.path == "/auth/login":
+            return httpx.Response(200, json={"accessToken": "a", "refreshToken": "r"})
+        if request.url.path.startswith("/mapping/"):
+            return httpx.Response(302, headers={"location": "https://evil.example/steal?x=1"})
+        return httpx.Response(200, text="<html><form>Sign in</form></html>")
+
+    client = csms_client(handler)
+    edit = planned(client, "editMapping", {"mappingId": "NTMAP1"}, {"messagingAppId": "x"})
+    with pytest.raises(errors.Permanent) as moved:
+        run(client.send(edit))
+    assert str(moved.value).endswith(
+        "redirected to https://evil.example: reconciler follows no redirect (credentials "
+        "would go with it); if the vendor moved, put its new URL in reconciler.yaml"
+    )
+    assert "evil.example" not in hosts
+    delete = planned(client, "deleteEnterprise", {"enterpriseId": "E1"})
+    with pytest.raises(errors.Malformed, match=r"markup, not the API's answer"):
+        run(client.send(delete))
