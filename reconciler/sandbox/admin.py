@@ -57,7 +57,7 @@ def _body(stored: str) -> Any:
         return stored[:200]
 
 
-@router.delete("/requests")
+@router.delete("/requests", status_code=204)
 async def clear_requests(box: Box) -> Response:
     box.store.flush_log()
     with box.store.transaction() as db:

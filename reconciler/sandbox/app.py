@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from reconciler.sandbox import admin, connectel, connecttoteams, contextsms, errors
+from reconciler.sandbox import admin, connectel, connecttoteams, contextsms, errors, openapi
 from reconciler.sandbox import seed as seedmod
 from reconciler.sandbox.clock import Clock, SystemClock
 from reconciler.sandbox.context import Sandbox
@@ -71,6 +71,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_middleware(SandboxMiddleware, sandbox=box)
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     return app
 
 
