@@ -20,7 +20,7 @@ Rate = Annotated[float, Field(ge=0, le=1)]
 
 
 class FaultRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "0.5" is no rate
 
     route: str = Field(description="glob on the full path, e.g. /connecttoteams/sms/*")
     latencyMs: Annotated[float, Field(ge=0, le=60000)] = 0
