@@ -12,11 +12,12 @@ import fnmatch
 import json
 import math
 import pathlib
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 Rate = Annotated[float, Field(ge=0, le=1)]
+ErrorStatus = Literal[500, 502, 503, 504]
 
 
 class FaultRule(BaseModel):
@@ -27,7 +28,7 @@ class FaultRule(BaseModel):
     slowRate: Rate = Field(default=0, description="share of requests that take slowMs more")
     slowMs: Annotated[float, Field(ge=0, le=60000)] = 0
     errorRate: Rate = 0
-    errorStatus: Literal[500, 502, 503, 504] = 503
+    errorStatus: ErrorStatus = 503
     rateLimitPerSecond: Annotated[float, Field(gt=0, le=100000)] | None = None
     dropAfterCommitRate: Rate = 0
     commitDelayMs: Annotated[float, Field(ge=0, le=600000)] = Field(
@@ -119,7 +120,7 @@ def flag_rule(
         slowRate=slow_rate,
         slowMs=slow_ms,
         errorRate=error_rate,
-        errorStatus=int(status),
+        errorStatus=cast(ErrorStatus, int(status)),  # click's Choice of those four
         rateLimitPerSecond=rate,
         dropAfterCommitRate=drop,
     )
