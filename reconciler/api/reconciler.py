@@ -150,12 +150,15 @@ class Reconciler:
         one outside its change windows is held back (`heldBack`) unless `ignore_windows`.
         A change that leaves a number with no holder is a problem unless `allow_release`
         (or apply.allowRelease)."""
+        from reconciler.engine import origin
         from reconciler.engine.run import Run
         from reconciler.plan.planner import Rules
 
         workspace = self.workspace(scope)
         with Run(workspace.config, self._options()) as run:
-            return run.plan(workspace, Rules(force, ignore_windows, allow_release)).plan
+            made = run.plan(workspace, Rules(force, ignore_windows, allow_release)).plan
+        # where it was made, so that a saved copy travels (asked of git once, here only)
+        return made.model_copy(update={"origin": origin.of(workspace.config, workspace.paths)})
 
     def apply(
         self,

@@ -11,25 +11,14 @@ import subprocess
 GIT_TIMEOUT = 5.0  # seconds: a report never waits long for git
 
 
-def commit_of(where: pathlib.Path, paths: tuple[pathlib.Path, ...]) -> tuple[str | None, bool]:
-    """The HEAD commit of the work tree holding `where`, and whether `paths` differ from it."""
+def _git(where: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    """`git ARGS` run in `where`; None when git is missing, cannot run or is too slow."""
     git = shutil.which("git")
     if git is None:
-        return None, False
+        return None
     try:
-        head = subprocess.run(
-            [git, "rev-parse", "--verify", "-q", "HEAD"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-        if head.returncode != 0:
-            return None, False
-        scope = [str(p.resolve()) for p in paths] or ["."]
-        status = subprocess.run(
-            [git, "status", "--porcelain", "--", *scope],
+        return subprocess.run(
+            [git, *args],
             cwd=where,
             capture_output=True,
             text=True,
@@ -37,25 +26,29 @@ def commit_of(where: pathlib.Path, paths: tuple[pathlib.Path, ...]) -> tuple[str
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def head(where: pathlib.Path) -> str | None:
+    """The HEAD commit of the work tree holding `where`, None outside one."""
+    found = _git(where, "rev-parse", "--verify", "-q", "HEAD")
+    return (found.stdout.strip() or None) if found and found.returncode == 0 else None
+
+
+def commit_of(where: pathlib.Path, paths: tuple[pathlib.Path, ...]) -> tuple[str | None, bool]:
+    """The HEAD commit of the work tree holding `where`, and whether `paths` differ from it."""
+    commit = head(where)
+    if commit is None:
         return None, False
-    return head.stdout.strip() or None, bool(status.stdout.strip())
+    scope = [str(p.resolve()) for p in paths] or ["."]
+    status = _git(where, "status", "--porcelain", "--", *scope)
+    if status is None:
+        return None, False
+    return commit, bool(status.stdout.strip())
 
 
 def toplevel(where: pathlib.Path) -> pathlib.Path | None:
     """The top of the git work tree holding `where`, None outside one (or without git)."""
-    git = shutil.which("git")
-    if git is None:
-        return None
-    try:
-        found = subprocess.run(
-            [git, "rev-parse", "--show-toplevel"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    top = found.stdout.strip()
-    return pathlib.Path(top).resolve() if found.returncode == 0 and top else None
+    found = _git(where, "rev-parse", "--show-toplevel")
+    top = found.stdout.strip() if found else ""
+    return pathlib.Path(top).resolve() if found and found.returncode == 0 and top else None

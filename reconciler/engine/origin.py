@@ -22,7 +22,7 @@ def of(config: Config, paths: tuple[pathlib.Path, ...]) -> Origin:
     first = given[0] if given[0].is_dir() else given[0].parent
     top = git.toplevel(first)
     root = top or pathlib.Path.cwd().resolve()
-    commit = git.commit_of(first, paths)[0] if top else None
+    commit = git.head(first) if top else None
     used = config.path.resolve() if config.path is not None else None
     return Origin(
         root=str(root),

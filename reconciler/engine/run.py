@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 from reconciler.apply import executor, lock
 from reconciler.apply.outcome import Convergence, Report
 from reconciler.config.loader import Config
-from reconciler.engine import origin
 from reconciler.engine.workspace import Workspace
 from reconciler.model import live, state
 from reconciler.plan import planner
@@ -151,7 +150,6 @@ class Run:
             rules=rules,
             manifest_digest=workspace.manifests.digest,
             paths=tuple(str(p) for p in workspace.paths) or (".",),
-            origin=origin.of(workspace.config, workspace.paths),
             now=time.time() if windows else None,
         )
 

@@ -34,7 +34,7 @@ from reconciler.plan import (
 from reconciler.plan.calls import Compiler
 from reconciler.plan.diff import Diffed
 from reconciler.plan.draft import Context, Draft
-from reconciler.plan.model import EnterprisePlan, Origin, Plan, Summary, ref
+from reconciler.plan.model import EnterprisePlan, Plan, Summary, ref
 from reconciler.wire.endpoints import Endpoint
 
 # How each kind of object's verdicts become changes.
@@ -62,7 +62,6 @@ class Settings:
     rules: Rules = Rules()
     manifest_digest: str = ""
     paths: tuple[str, ...] = ()
-    origin: Origin | None = None
     now: float | None = None  # when it is made: change windows are looked at (not in drift)
 
 
@@ -107,7 +106,6 @@ def _assemble(enterprises: list[EnterprisePlan], settings: Settings) -> Plan:
         manifestDigest=settings.manifest_digest,
         liveFingerprint=planfile.fingerprint(enterprises),
         paths=settings.paths,
-        origin=settings.origin,
         forced=settings.rules.force,
         ignoredWindows=settings.rules.ignore_windows,
         allowedRelease=settings.rules.allow_release,
