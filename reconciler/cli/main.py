@@ -211,18 +211,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         result = cli.main(args=args, prog_name="reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.UsageError as exc:
+    except click.ClickException as exc:  # a UsageError is one (exit 64), the rest exit 1
         if not logs.json_stderr():
             exc.show()
         else:
             logs.say(f"Error: {exc.format_message()}", "error")
-        return exitcodes.USAGE
-    except click.ClickException as exc:
-        if not logs.json_stderr():
-            exc.show()
-        else:
-            logs.say(f"Error: {exc.format_message()}", "error")
-        return exitcodes.ERROR
+        return exitcodes.USAGE if isinstance(exc, click.UsageError) else exitcodes.ERROR
     except UsageError as exc:
         logs.say(f"Error: {exc}", "error")
         return exitcodes.USAGE

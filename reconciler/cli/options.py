@@ -25,26 +25,19 @@ def paths(function: F) -> F:
     return decorator(function)
 
 
-def config(function: F) -> F:
-    """--config for commands that take PATHs: found from the first of them by default."""
-    decorator = click.option(
+def _config(default: str) -> Callable[[F], F]:
+    return click.option(
         "--config",
         "config_path",
         type=click.Path(path_type=pathlib.Path, dir_okay=False),
-        help="reconciler.yaml to use (default: in the first PATH, else the current directory).",
+        help=f"reconciler.yaml to use (default: {default}).",
     )
-    return decorator(function)
 
 
-def config_here(function: F) -> F:
-    """--config for commands that take no PATH."""
-    decorator = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=pathlib.Path, dir_okay=False),
-        help="reconciler.yaml to use (default: the current directory's, or the nearest above).",
-    )
-    return decorator(function)
+# --config for commands that take PATHs: found from the first of them by default
+config = _config("in the first PATH, else the current directory")
+# --config for commands that take no PATH
+config_here = _config("the current directory's, or the nearest above")
 
 
 def scope(function: F) -> F:

@@ -25,8 +25,7 @@ def summary(report: Report, plan: Plan) -> str:
         line += f"; not converged: {', '.join(check.unconverged)}"
     if plan.failed:
         names = ", ".join(e.name for e in plan.failed)
-        noun = "enterprise" if len(plan.failed) == 1 else "enterprises"
-        line += f"; {len(plan.failed)} {noun} not applied: {names}"
+        line += f"; {plural(len(plan.failed), 'enterprise')} not applied: {names}"
     if report.waves:
         passed = sum(1 for w in report.waves if w.status == "passed")
         line += f"; health gates passed: {passed} of {plural(len(report.waves), 'wave')}"
@@ -38,8 +37,7 @@ def summary(report: Report, plan: Plan) -> str:
             line += f"; not applied: {', '.join(left)}"
     if plan.held:
         names = ", ".join(e.name for e in plan.held)
-        noun = "enterprise" if len(plan.held) == 1 else "enterprises"
-        line += f"; {len(plan.held)} {noun} held back by change windows: {names}"
+        line += f"; {plural(len(plan.held), 'enterprise')} held back by change windows: {names}"
     elif plan.ignoredWindows:
         line += "; change windows ignored (--ignore-windows)"
     return line + "."
