@@ -86,6 +86,22 @@ def test_inside_a_git_work_tree_only_what_git_tracks_or_would_track_is_read(
     ]
 
 
+def test_a_tree_git_ignores_whole_is_no_manifests_and_says_why(tmp_path: pathlib.Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path, ".gitignore", "out/\n")
+    write(tmp_path, "out/a.yaml", DOC.format(name="a", title="A"))
+    write(tmp_path, "out/b.yaml", DOC.format(name="b", title="B"))
+    with pytest.raises(ManifestError) as raised:
+        loader.load([tmp_path / "out"])
+    assert [p.message for p in raised.value.problems] == [
+        "no manifests found (looked for *.yaml and *.yml, except reconciler.yaml): 2 YAML "
+        "files here are ignored by git (.gitignore), and inside a git work tree only files "
+        "git tracks or would track are manifests; un-ignore them, or name a file itself as "
+        "PATH (`validate -v` lists what was left out)"
+    ]
+    assert loader.load([tmp_path / "out" / "a.yaml"]).files == (str(tmp_path / "out/a.yaml"),)
+
+
 def test_state_is_normalized(tmp_path: pathlib.Path) -> None:
     write(tmp_path, "e.yaml", DOC.format(name="acme", title="Acme"))
     manifests = loader.load([tmp_path])
