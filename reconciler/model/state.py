@@ -43,9 +43,10 @@ class State(kinds.Frozen):
 
 def normalize_user(user: kinds.SmsUser) -> kinds.SmsUser:
     """Fill defaults and sort, so that equal essence means equal value."""
-    return user.model_copy(
-        update={"numbers": tuple(sorted(set(user.numbers))), "email": user.address}
-    )
+    numbers = tuple(sorted(set(user.numbers)))
+    if numbers == user.numbers and user.email == user.address:
+        return user  # already so (one number and its email given, say): frozen, shared
+    return user.model_copy(update={"numbers": numbers, "email": user.address})
 
 
 def normalize_group(group: kinds.SmsGroup) -> kinds.SmsGroup:

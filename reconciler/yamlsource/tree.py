@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -22,8 +22,9 @@ Path = tuple[str | int, ...]
 _STR = "tag:yaml.org,2002:str"
 
 
-@dataclasses.dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
+    """Where a value or key starts (a tuple: one is made for every node of every file)."""
+
     line: int  # 1-based
     column: int  # 1-based
 
@@ -37,23 +38,44 @@ class SyntaxProblem:
 
 @dataclasses.dataclass
 class Document:
-    """One YAML document: its value, where each value and each key starts, and problems."""
+    """One YAML document: its value, where each value and each key starts, and problems.
+
+    Where things are is asked only when something is wrong with them, so a document read
+    without problems keeps its text instead, and its places are read from it when first
+    asked (the same composer, recording)."""
 
     index: int  # 0-based within the file
     value: Any
-    values: dict[Path, Position]
-    keys: dict[Path, Position]
     problems: list[SyntaxProblem]
+    tables: tuple[dict[Path, Position], dict[Path, Position]] | None = None  # values, keys
+    source: str = ""  # the file's text, when `tables` are still to be read
+
+    @property
+    def values(self) -> dict[Path, Position]:
+        return self._tables()[0]
+
+    @property
+    def keys(self) -> dict[Path, Position]:
+        return self._tables()[1]
+
+    def _tables(self) -> tuple[dict[Path, Position], dict[Path, Position]]:
+        if self.tables is None:
+            again = next(d for d in _documents(self.source, _Loader, True) if d.index == self.index)
+            self.tables = again.tables
+            self.source = ""
+        assert self.tables is not None
+        return self.tables
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """The position of `path` (its key when `key`), else of its nearest ancestor."""
-        table = self.keys if key else self.values
+        values, keys = self._tables()
+        table = keys if key else values
         if path in table:
             return table[path]
         while path:
             path = path[:-1]
-            if path in self.values:
-                return self.values[path]
+            if path in values:
+                return values[path]
         return Position(1, 1)
 
 
@@ -69,16 +91,22 @@ class LimitError(yaml.MarkedYAMLError):
         super().__init__(problem=message, problem_mark=mark)
 
 
+class _Unplaced(Exception):
+    """A problem met while reading without positions: the text is read again with them."""
+
+
 class _Composer:
-    """Builds values straight from the parser's events (no node graph), recording the
-    position of every value and key, with bounded depth and alias expansion.
+    """Builds values straight from the parser's events (no node graph), with bounded
+    depth and alias expansion; with `record`, the position of every value and key too
+    (without, any problem stops it: the caller reads the text again, recording).
 
     Iterating events instead of composing nodes keeps the stack flat however deep the
     text nests (libyaml's own composer recurses and crashes past ~100,000 levels).
     """
 
-    def __init__(self, events: Iterator[Any]) -> None:  # PyYAML's events are untyped
+    def __init__(self, events: Iterator[Any], record: bool) -> None:  # untyped events
         self._events = events
+        self._record = record
         self._resolver = yaml.SafeLoader("")
         self._anchors: dict[str, tuple[Any, int]] = {}  # value, how many values it holds
         self._anchored: dict[str, Position] = {}  # where each anchor was set
@@ -87,7 +115,7 @@ class _Composer:
         self._expanded = 0
 
     def document(self, index: int) -> Document | None:
-        doc = Document(index=index, value=None, values={}, keys={}, problems=[])
+        doc = Document(index=index, value=None, problems=[], tables=({}, {}))
         self._anchors.clear()
         self._anchored.clear()
         first: Any = next(self._events)
@@ -95,41 +123,88 @@ class _Composer:
         if empty and first.tag is None and first.anchor is None:  # `---` and nothing
             next(self._events)  # DocumentEndEvent
             return None
-        doc.value, _ = self._value(first, (), doc, 0)
+        if self._record:
+            doc.value, _ = self._value(first, (), doc, 0)
+        else:
+            doc.value, doc.tables = self._quick(first, 0), None
         next(self._events)  # DocumentEndEvent
         return doc
 
+    def _quick(self, event: Any, depth: int) -> Any:
+        """The value starting at `event`, the common way: plain mappings, sequences and
+        scalars. Anything else (an anchor, an alias, a merge key, a tag on a key, a key
+        that is no scalar or comes twice, depth at the limit) is left to `_value`, which
+        notes places: raises _Unplaced."""
+        kind = type(event)
+        if kind is yaml.ScalarEvent and event.anchor is None:
+            return self._scalar(event)
+        if depth >= MAX_DEPTH or kind is yaml.AliasEvent or event.anchor is not None:
+            raise _Unplaced
+        events = self._events
+        if kind is yaml.SequenceStartEvent:
+            items = []
+            while type(item := next(events)) is not yaml.SequenceEndEvent:
+                items.append(self._quick(item, depth + 1))
+            return items
+        if kind is not yaml.MappingStartEvent:
+            raise _Unplaced
+        out: dict[str, Any] = {}
+        while type(key_event := next(events)) is not yaml.MappingEndEvent:
+            if type(key_event) is not yaml.ScalarEvent or key_event.anchor is not None:
+                raise _Unplaced
+            plain = _plain(key_event)
+            if key_event.tag is not None or (plain and key_event.value == "<<"):
+                raise _Unplaced
+            key = self._scalar(key_event)
+            if plain and isinstance(key, bool | int | float):
+                key = key_event.value  # as `_mapping` reads it
+            if not isinstance(key, str) or key in out:
+                raise _Unplaced
+            out[key] = self._quick(next(events), depth + 1)
+        return out
+
+    def _problem(self, doc: Document, problem: SyntaxProblem) -> None:
+        if not self._record:
+            raise _Unplaced
+        doc.problems.append(problem)
+
     def _value(self, event: Any, path: Path, doc: Document, depth: int) -> tuple[Any, int]:
         """The value starting at `event`, and how many values it holds."""
-        doc.values[path] = _pos(event.start_mark)
+        if self._record:
+            doc.values[path] = _pos(event.start_mark)
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
         if depth >= MAX_DEPTH:
             raise LimitError(
                 event.start_mark, f"nested deeper than {MAX_DEPTH} levels; flatten the document"
             )
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            first = self._anchored.setdefault(anchor, _pos(event.start_mark))
-            if first != _pos(event.start_mark):
-                raise LimitError(
-                    event.start_mark,
-                    f"duplicate anchor &{anchor} (first at line {first.line}, column "
-                    f"{first.column}): rename one of them",
-                )
-            self._open.add(anchor)
+        anchor = event.anchor
         value: Any
-        if isinstance(event, yaml.MappingStartEvent):
-            value, size = self._mapping(path, doc, depth)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            value, size = self._sequence(path, doc, depth)
-        else:
+        if isinstance(event, yaml.ScalarEvent):  # most values
             value, size = self._scalar(event), 1
+        else:
+            if anchor is not None:
+                self._open.add(anchor)
+            if isinstance(event, yaml.MappingStartEvent):
+                value, size = self._mapping(path, doc, depth)
+            else:
+                value, size = self._sequence(path, doc, depth)
         self._nodes += 1
         if anchor is not None:
-            self._open.discard(anchor)
-            self._anchors[anchor] = (value, size)
+            self._anchor(anchor, event, value, size)
         return value, size
+
+    def _anchor(self, anchor: str, event: Any, value: Any, size: int) -> None:
+        here = _pos(event.start_mark)
+        first = self._anchored.setdefault(anchor, here)
+        if first != here:
+            raise LimitError(
+                event.start_mark,
+                f"duplicate anchor &{anchor} (first at line {first.line}, column "
+                f"{first.column}): rename one of them",
+            )
+        self._open.discard(anchor)
+        self._anchors[anchor] = (value, size)
 
     def _alias(self, event: Any) -> tuple[Any, int]:
         name = event.anchor
@@ -160,8 +235,9 @@ class _Composer:
         out: dict[Any, Any] = {}
         size = 1
         merges: list[tuple[Position, Any]] = []
+        record = self._record
         while not isinstance(key_event := next(self._events), yaml.MappingEndEvent):
-            key_mark = _pos(key_event.start_mark)
+            key_mark = _pos(key_event.start_mark) if record else _NOWHERE
             if _plain(key_event) and key_event.value == "<<":  # a merge key: merged below
                 value_event = next(self._events)
                 merged, count = self._value(value_event, (*path, "<merge>"), doc, depth + 1)
@@ -173,31 +249,36 @@ class _Composer:
             if _plain(key_event) and isinstance(key, bool | int | float):
                 key = key_event.value  # `on:` is the label "on", not True; `1.0:` "1.0"
             if not isinstance(key, str | int | float | bool):  # a collection, or null
-                doc.problems.append(
-                    SyntaxProblem(key_mark, path, "mapping keys must be plain strings")
+                self._problem(
+                    doc, SyntaxProblem(key_mark, path, "mapping keys must be plain strings")
                 )
                 self._value(value_event, (*path, "<value>"), doc, depth + 1)
                 continue
             key = str(key) if not isinstance(key, str) else key
             if key in out:
+                if not record:
+                    raise _Unplaced
                 first = doc.keys[(*path, key)]
-                doc.problems.append(
+                self._problem(
+                    doc,
                     SyntaxProblem(
                         key_mark,
                         (*path, key),
                         f"duplicate key '{key}' (first at line {first.line}): YAML would keep "
                         "only the last one; remove or merge one of them",
-                    )
+                    ),
                 )
                 self._value(value_event, (*path, "<duplicate>"), doc, depth + 1)
                 continue
-            doc.keys[(*path, key)] = key_mark
+            if record:
+                doc.keys[(*path, key)] = key_mark
             out[key], count = self._value(value_event, (*path, key), doc, depth + 1)
             size += count
         for key_mark, merged in merges:
             self._merge(out, merged, key_mark, path, doc)
-        for placeholder in ("<key>", "<value>", "<duplicate>", "<merge>"):
-            doc.values.pop((*path, placeholder), None)
+        if record:
+            for placeholder in ("<key>", "<value>", "<duplicate>", "<merge>"):
+                doc.values.pop((*path, placeholder), None)
         return out, size
 
     def _merge(
@@ -207,16 +288,18 @@ class _Composer:
         not set itself, each placed at the `<<` for problems found in it."""
         sources = merged if isinstance(merged, list) else [merged]
         if not all(isinstance(m, dict) for m in sources):
-            doc.problems.append(
-                SyntaxProblem(mark, path, "a merge key (<<) takes a mapping or a list of mappings")
+            self._problem(
+                doc,
+                SyntaxProblem(mark, path, "a merge key (<<) takes a mapping or a list of mappings"),
             )
             return
         for source in sources:
             for key, value in source.items():
                 if key not in out:
                     out[key] = value
-                    doc.keys.setdefault((*path, key), mark)
-                    doc.values.setdefault((*path, key), mark)
+                    if self._record:
+                        doc.keys.setdefault((*path, key), mark)
+                        doc.values.setdefault((*path, key), mark)
 
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
@@ -232,6 +315,7 @@ class _Composer:
         return self._resolver.construct_object(node)
 
 
+_NOWHERE = Position(0, 0)  # a key's place, when places are not noted
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -269,10 +353,26 @@ def _pos(mark: Any) -> Position:
 
 def parse(text: str) -> Iterator[Document]:
     """Yield each document of `text`; raises yaml.MarkedYAMLError on a syntax error, and
-    LimitError on a document too deep or with aliases that expand too far."""
+    LimitError on a document too deep or with aliases that expand too far.
+
+    The text is read first without noting where each value is (most files have no
+    problem, and their places are never asked for); a problem of any kind reads it again,
+    noting them, so that the documents and the error come as they are."""
+    try:
+        docs = list(_documents(text, _Loader, False))
+    except (_Unplaced, yaml.YAMLError):
+        yield from _placed(text)
+        return
+    for doc in docs:
+        doc.source = text
+        yield doc
+
+
+def _placed(text: str) -> Iterator[Document]:
+    """Each document of `text` with the place of every value and key."""
     done = 0
     try:
-        for doc in _documents(text, _Loader):
+        for doc in _documents(text, _Loader, True):
             yield doc
             done += 1
     except yaml.MarkedYAMLError as exc:
@@ -282,16 +382,16 @@ def parse(text: str) -> Iterator[Document]:
         # it scans ahead for a key, before any event lets ours (lower) say where the text
         # went too deep. The pure-Python parser scans ahead at most 1,024 characters too,
         # but without that limit: it reads the rest, and our depth check names the place.
-        for doc in itertools.islice(_documents(text, yaml.SafeLoader), done, None):
+        for doc in itertools.islice(_documents(text, yaml.SafeLoader, True), done, None):
             yield doc
 
 
 LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
-def _documents(text: str, loader: Any) -> Iterator[Document]:
+def _documents(text: str, loader: Any, record: bool) -> Iterator[Document]:
     events = yaml.parse(text, Loader=loader)
-    composer = _Composer(events)
+    composer = _Composer(events, record)
     index = 0
     for event in events:
         if isinstance(event, yaml.DocumentStartEvent):
