@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reconciler.sandbox import guard
 from reconciler.sandbox.context import Sandbox
+from reconciler.sandbox.faults import ActiveRule
 
 APIS = ("connecttoteams", "contextsms", "connectel")
 SECRET_KEYS = {
@@ -136,17 +137,41 @@ class SandboxMiddleware:
         self, scope: Scope, receive: Receive, send: Send, log: Callable[[int], None]
     ) -> int | None:
         """Answer the request, with its route's faults; its status, or None when it is
-        logged later (a late commit logs itself when it commits)."""
+        logged later (a late commit logs itself when it commits).
+
+        Latency is a vendor's as its clients see it, its own work included: half of it
+        on the way in, then the request is handled, and the answer leaves `latency` after
+        the request came (later only when handling took longer than the other half), so
+        the sandbox's CPU, on a machine it shares with the client, is inside the latency
+        rather than added to it."""
         sandbox = self.sandbox
         active = sandbox.faults.match(scope["path"])
         if active is None:
             return await _run(self.app, scope, receive, send)
         rule = active.rule
-        delay = rule.latencyMs
+        delay = rule.latencyMs / 1000
         if rule.slowRate and sandbox.rng.random() < rule.slowRate:
-            delay += rule.slowMs  # the heavy tail real vendors have
-        if delay:
-            await sandbox.clock.sleep(delay / 1000)
+            delay += rule.slowMs / 1000  # the heavy tail real vendors have
+        if not delay:
+            return await self._answered(scope, receive, send, active, log)
+        await sandbox.clock.sleep(delay / 2)
+        began = sandbox.clock.now()
+        held = _Held()
+        status = await self._answered(scope, receive, held.send, active, log)
+        await sandbox.clock.sleep(max(0.0, delay / 2 - (sandbox.clock.now() - began)))
+        await held.release(send)
+        return status
+
+    async def _answered(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        active: ActiveRule,
+        log: Callable[[int], None],
+    ) -> int | None:
+        sandbox = self.sandbox
+        rule = active.rule
         if rule.expireTokens:
             scope.setdefault("state", {})["token_watermark"] = active.token_watermark
         retry_after = active.take(sandbox.clock.now())
@@ -217,6 +242,20 @@ class SandboxMiddleware:
     def _log(self, scope: Scope, status: int, body: Any) -> None:
         entry = (api_of(scope["path"]), scope["method"], scope["path"], status, json.dumps(body))
         self.sandbox.store.log(entry)
+
+
+class _Held:
+    """An answer's messages kept back until it is time to send them."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def send(self, message: Message) -> None:
+        self.messages.append(message)
+
+    async def release(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)
 
 
 async def _run(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int:

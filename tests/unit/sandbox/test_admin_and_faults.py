@@ -42,10 +42,13 @@ def test_error_rate_and_status(client: TestClient, c2t: Api) -> None:
     assert c2t.post("/enterprise/getPhoneNumbers/78").status_code == 200  # other routes untouched
 
 
-def test_latency_uses_the_clock(client: TestClient, c2t: Api, clock: FakeClock) -> None:
+def test_latency_uses_the_clock_half_before_handling_and_the_rest_after(
+    client: TestClient, c2t: Api, clock: FakeClock
+) -> None:
     faults(client, {"route": "/connecttoteams/*", "latencyMs": 50})
     c2t.post("/sms/getSMSUsers/78")
-    assert clock.sleeps == [0.05]
+    # handling took no time on the fake clock: the answer leaves 50 ms after it came
+    assert clock.sleeps == [0.025, 0.025]
 
 
 def test_a_heavy_tail_slows_some_calls_by_slow_ms(
@@ -56,8 +59,9 @@ def test_a_heavy_tail_slows_some_calls_by_slow_ms(
     )
     for _ in range(40):
         c2t.post("/sms/getSMSUsers/78")
-    assert set(clock.sleeps) == {0.02, 1.02}
-    assert clock.sleeps.count(1.02) == 15  # the seeded draw: a quarter of 40, give or take
+    answered = [round(a + b, 6) for a, b in zip(clock.sleeps[::2], clock.sleeps[1::2], strict=True)]
+    assert set(answered) == {0.02, 1.02}
+    assert answered.count(1.02) == 15  # the seeded draw: a quarter of 40, give or take
 
 
 def test_rate_limit_answers_429_with_retry_after(
