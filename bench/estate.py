@@ -37,7 +37,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import run
 from generate import CARRIER, numbers, seed_of
 
-OUT = pathlib.Path(__file__).parent / "out" / "estate"
+OUT = run.WORK / "estate"  # the generated tree (results go to bench/out)
 CLI = [sys.executable, "-m", "reconciler.cli"]
 LATENCY_MS, P = run.LATENCY_MS, run.PARALLELISM
 USERS, GROUPS, MEMBERS, LIMIT = 25, 3, 5, 50
@@ -274,7 +274,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    run.OUT.mkdir(exist_ok=True)
+    (run.OUT / "estate.json").write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 
 

@@ -18,11 +18,15 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from typing import Any
 
 HERE = pathlib.Path(__file__).parent
-OUT = HERE / "out"
+OUT = HERE / "out"  # results
+# The trees the benchmarks generate and run in: outside this repository, whose .gitignore
+# would hide them from discovery (inside a git work tree only what git tracks is read).
+WORK = pathlib.Path(os.environ.get("BENCH_WORK") or tempfile.gettempdir()) / "reconciler-bench"
 CLI = [sys.executable, "-m", "reconciler.cli"]
 LATENCY_MS = 20
 PARALLELISM = 8
@@ -188,7 +192,7 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, Any] = {}
     for scale in () if args.apply_only else (0.1, 1.0):
-        directory = OUT / f"large-x{scale}"
+        directory = WORK / f"large-x{scale}"
         generate(directory, scale)
         results[f"validate x{scale}"] = measure(["validate", str(directory)], args.runs)
         converge = subprocess.run([*CLI, "apply", "--yes", "."], cwd=directory, capture_output=True)
@@ -199,8 +203,8 @@ def main() -> None:
             "ratio": results[f"{kind} x1.0"]["median_s"] / results[f"{kind} x0.1"]["median_s"]
         }
     if not args.skip_apply:
-        results["apply x1.0"] = bench_apply(OUT / "large-x1.0")
-        results["apply x1.0, heavy tail"] = bench_apply(OUT / "large-x1.0", tail=True)
+        results["apply x1.0"] = bench_apply(WORK / "large-x1.0")
+        results["apply x1.0, heavy tail"] = bench_apply(WORK / "large-x1.0", tail=True)
     OUT.mkdir(exist_ok=True)
     name = "results-apply.json" if args.apply_only else "results.json"
     (OUT / name).write_text(json.dumps(results, indent=2) + "\n")
