@@ -63,3 +63,32 @@ def test_a_duplicate_anchor_is_refused_with_both_places() -> None:
         Position(2, 4),
         "duplicate anchor &k (first at line 1, column 4): rename one of them",
     )
+
+
+QUICK_AND_PLACED = [
+    "a: 1\nb: [x, 'y', \"z\"]\nc: {d: null, e: 1.5}\n",
+    "on: yes\n1.0: 0123\nt: 1:20\nn: 1_000\nq: '+12025550143'\n",
+    "- a\n- - b\n  - {c: d}\n---\nsecond: true\n---\n",
+    "base: &b {x: 1}\nuse: *b\nmerged:\n  <<: *b\n  y: 2\n",  # anchors: read placed
+    "a: 1\na: 2\n",  # a duplicate: read placed, with its problem
+    "? [k]\n: v\n",  # a key that is no scalar
+    "!!str 5: x\nd: !!int '7'\n",  # tags
+]
+
+
+@pytest.mark.parametrize("text", QUICK_AND_PLACED)
+def test_the_quick_reading_gives_what_the_placed_one_does(text: str) -> None:
+    quick = list(yamltree.parse(text))
+    placed = list(yamltree._placed(text))
+    assert [(d.index, d.value, d.problems) for d in quick] == [
+        (d.index, d.value, d.problems) for d in placed
+    ]
+    for q, p in zip(quick, placed, strict=True):  # places, read when first asked
+        assert q.values == p.values and q.keys == p.keys
+
+
+def test_places_of_a_document_read_quickly_are_read_when_asked() -> None:
+    doc = list(yamltree.parse("a: 1\n---\nb:\n  c: [x, y]\n"))[1]
+    assert doc.tables is None
+    assert doc.position(("b", "c", 1)) == Position(4, 10)
+    assert doc.position(("b",), key=True) == Position(3, 1)
