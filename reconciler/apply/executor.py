@@ -1,6 +1,10 @@
 """Execute a Plan by its dependencies, not by phase barriers: each call runs as soon as
-what it waits for is done, across enterprises, with at most `parallelism` calls at once;
-so one slow enterprise or one slow call holds only what depends on it.
+what it waits for is done, across enterprises, with at most `parallelism` calls at once
+per API (each API has its own queue and workers, so one vendor's calls never take
+another's turn); so one slow enterprise or one slow call holds only what depends on it.
+Of the calls ready, an enterprise earlier in the plan goes first: enterprises are
+finished one after another (a stopped apply leaves few half done), not all at once at
+the end, while every worker still has work.
 
 A change's calls run in order. A call of change A that depends on change B waits for
 B's calls of an earlier phase (so a swap of two numbers has no cycle: both releases run
@@ -95,9 +99,12 @@ class Executor:
         self.total = len(self.changes)
         self.mark = session.telemetry.mark()  # the read's calls are not the apply's
         self.graph = graph(self.changes)
-        self.ready: asyncio.PriorityQueue[tuple[int, int, Node] | tuple[int, int, None]] = (
-            asyncio.PriorityQueue()
-        )
+        ranks: dict[str, int] = {}
+        self.rank = {c.id: ranks.setdefault(c.enterprise, len(ranks)) for c in self.changes}
+        self.ready: dict[str, asyncio.PriorityQueue[tuple[int, int, int, Node | None]]] = {
+            api: asyncio.PriorityQueue()
+            for api in sorted({call.api for c in self.changes for call in c.calls})
+        }
         self.open = sum(len(c.calls) for c in self.changes)  # calls not yet run or dropped
         self.completed: dict[str, int] = {}  # calls of each change that ran
 
@@ -110,7 +117,10 @@ class Executor:
             if count == 0 and node[0] not in self.status:
                 self._push(node)
         self._stop_if_idle()
-        await asyncio.gather(*(self._worker() for _ in range(max(1, self.parallelism))))
+        workers = max(1, self.parallelism)
+        await asyncio.gather(
+            *(self._worker(q) for q in self.ready.values() for _ in range(workers))
+        )
         outcomes = tuple(
             self.outcomes.get(ch.id) or Outcome(ch.id, ch.enterprise, "skipped")
             for ch in self.changes
@@ -120,16 +130,20 @@ class Executor:
 
     def _push(self, node: Node) -> None:
         change = self.by_id[node[0]]
-        self.ready.put_nowait((change.calls[node[1]].phase, self.order[node[0]], node))
+        call = change.calls[node[1]]
+        self.ready[call.api].put_nowait((self.rank[node[0]], call.phase, self.order[node[0]], node))
 
     def _stop_if_idle(self) -> None:
         if self.open == 0:
-            for _ in range(max(1, self.parallelism)):
-                self.ready.put_nowait((1 << 30, 0, None))
+            for queue in self.ready.values():
+                for _ in range(max(1, self.parallelism)):
+                    queue.put_nowait((1 << 30, 0, 0, None))
 
-    async def _worker(self) -> None:
+    async def _worker(
+        self, ready: asyncio.PriorityQueue[tuple[int, int, int, Node | None]]
+    ) -> None:
         while True:
-            _, _, node = await self.ready.get()
+            *_, node = await ready.get()
             if node is None:
                 return
             change = self.by_id[node[0]]
