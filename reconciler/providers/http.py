@@ -29,6 +29,7 @@ from reconciler.config.model import SECRET_FIELDS
 from reconciler.providers import answers
 from reconciler.providers.ratelimit import Gate
 from reconciler.providers.retry import RetryPolicy, Sleep, unanswered
+from reconciler.providers.shared import SharedReads
 from reconciler.providers.telemetry import Attempt, Telemetry
 from reconciler.wire.endpoints import Answer, Endpoint, Lookup, Request, Twins, lowest_id
 
@@ -98,6 +99,7 @@ class VendorClient:
         self.settings = settings  # the provider's section of reconciler.yaml
         self._token: str | None = None
         self._refresh: str | None = None
+        self.shared = SharedReads()  # the twin rule's listings
 
     @property
     def calls(self) -> int:
@@ -177,8 +179,12 @@ class VendorClient:
     async def settle(self, twins: Twins, answer: Any) -> Any:
         """The twin rule, after a create: when a concurrent run made an object of the same
         name, the lowest id wins. The run that made a higher one deletes it (before
-        anything is attached to it) where the vendor can, and goes on with the winner."""
-        rows = twins.rows(await self.op(twins.operation, **twins.params))
+        anything is attached to it) where the vendor can, and goes on with the winner.
+        The listing is one that began after the create was answered, shared with the
+        other creates answered before it began (providers/shared.py)."""
+        key = (twins.operation, tuple(sorted(twins.params.items())))
+        listing = await self.shared.after_now(key, lambda: self.op(twins.operation, **twins.params))
+        rows = twins.rows(listing)
         named = [r for r in rows if r.get(twins.name_field) == twins.name]
         ours = answer.get(twins.id_field) if isinstance(answer, dict) else None
         if len(named) < 2 or ours is None:
