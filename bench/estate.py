@@ -185,7 +185,8 @@ def read_stage() -> float:
 
 
 async def replay(url: str, reads: list[dict[str, Any]]) -> tuple[float, float]:
-    """The same reads with a plain httpx client and P workers: wall and CPU seconds."""
+    """The same requests with a plain httpx client, P workers per API, each answer parsed:
+    wall and CPU seconds."""
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
         token = (
             await http.post(
@@ -227,6 +228,7 @@ async def replay(url: str, reads: list[dict[str, Any]]) -> tuple[float, float]:
                     r["method"], r["path"], json=body, params=query, headers=headers[api]
                 )
                 answer.raise_for_status()
+                answer.json()  # a client that reads parses what it read
 
         # P in flight per API, as the reconciler's session allows
         await asyncio.gather(*(worker(api) for api in queues for _ in range(P)))
