@@ -34,7 +34,6 @@ class Manifests:
     """A validated set of manifests and the desired State they describe."""
 
     files: tuple[str, ...]
-    documents: tuple[rules.Parsed, ...]
     state: state.State
     warnings: tuple[Problem, ...]
     # sha256 over every file's bytes and path within the path it was found under (the
@@ -117,9 +116,10 @@ def _load(paths: Sequence[pathlib.Path], exclude: Iterable[pathlib.Path]) -> Man
     if errors:
         raise ManifestError(render_report(problems, titles), len(errors), problems)
     kept = tuple(f for f in files if f not in set(skipped))
+    # the parsed documents (their text, values and models) are not kept: what is planned
+    # is the State, and a large estate's documents would double what a run holds
     return Manifests(
         kept,
-        tuple(parsed),
         _build(parsed),
         warnings,
         digest.hexdigest(),
