@@ -261,7 +261,7 @@ def _inventory(
     out = {}
     for row in rows:
         number = numbers.from_parts(str(row["countryCode"]), str(row["phoneNumber"]))
-        out[number] = live.InventoryNumber.model_construct(
+        out[number] = live.InventoryNumber.built(
             number=number,
             didId=int(row["id"]),
             sms=bool(row.get("sms")),
@@ -284,13 +284,13 @@ def _holder(
     kind, holder_id = str(assigned.get("type")), str(assigned.get("id"))
     if kind == "USER" and services and "SMS" not in services:
         name = f"user {holder_id} ({', '.join(services)})"
-        return live.Holder.model_construct(type="OTHER", id=holder_id, name=name)
+        return live.Holder.built(type="OTHER", id=holder_id, name=name)
     if kind == "USER":
-        return live.Holder.model_construct(type="USER", id=holder_id, name=holder_id)
+        return live.Holder.built(type="USER", id=holder_id, name=holder_id)
     if kind == "SMS_GROUP":
         name = str(groups.get(holder_id, {}).get("groupName", holder_id))
-        return live.Holder.model_construct(type="SMS_GROUP", id=holder_id, name=name)
-    return live.Holder.model_construct(type="OTHER", id=holder_id, name=f"{kind} {holder_id}")
+        return live.Holder.built(type="SMS_GROUP", id=holder_id, name=name)
+    return live.Holder.built(type="OTHER", id=holder_id, name=f"{kind} {holder_id}")
 
 
 def _e164(did: dict[str, Any], by_id: dict[int, str]) -> str:
@@ -306,7 +306,7 @@ def _users(
         if not row.get("enable", True):
             disabled.append(user_id)
             continue
-        users[user_id] = kinds.SmsUser.model_construct(
+        users[user_id] = kinds.SmsUser.built(
             userId=user_id,
             numbers=tuple(sorted({_e164(d, by_id) for d in row.get("dids") or []})),
             email=row.get("email") or None,  # by default the userId: SmsUser.address
@@ -319,7 +319,7 @@ def _users(
 
 def _groups(rows: list[dict[str, Any]], by_id: dict[int, str]) -> dict[str, kinds.SmsGroup]:
     return {
-        str(row["groupName"]): kinds.SmsGroup.model_construct(
+        str(row["groupName"]): kinds.SmsGroup.built(
             name=str(row["groupName"]),
             owner=str(row.get("groupOwner") or ""),
             numbers=tuple(sorted({_e164(d, by_id) for d in row.get("dids") or []})),
