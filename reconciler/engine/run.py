@@ -74,6 +74,7 @@ class Run:
         self._session: session.Session | None = None
         self.started = time.time()
         self.stages: dict[str, float] = {}  # seconds spent in each stage so far
+        self.cpu: dict[str, float] = {}  # and the CPU seconds the process spent in them
         self.waited = 0.0  # seconds spent waiting for a person (the review of the plan)
 
     @property
@@ -124,17 +125,26 @@ class Run:
     @contextlib.contextmanager
     def timed(self, stage: str) -> Iterator[None]:
         """Count the time inside as `stage`'s (added up when it runs more than once)."""
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             spent = time.perf_counter() - began
             self.stages[stage] = self.stages.get(stage, 0.0) + spent
+            self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - cpu
 
     def summary(self, command: str) -> RunSummary:
         """What the run has cost so far."""
         tally = self.session.telemetry.since()
-        return RunSummary(command, self.started, time.time(), dict(self.stages), tally, self.waited)
+        return RunSummary(
+            command,
+            self.started,
+            time.time(),
+            dict(self.stages),
+            tally,
+            self.waited,
+            dict(self.cpu),
+        )
 
     def read(self, desired: state.State, stage: str = "read") -> live.Live:
         """Live state of the enterprises in `desired`; failed reads are in `failed`."""

@@ -46,16 +46,13 @@ def normalize_user(user: kinds.SmsUser) -> kinds.SmsUser:
     numbers = tuple(sorted(set(user.numbers)))
     if numbers == user.numbers and user.email == user.address:
         return user  # already so (one number and its email given, say): frozen, shared
-    return user.model_copy(update={"numbers": numbers, "email": user.address})
+    return type(user).built(**{**user.__dict__, "numbers": numbers, "email": user.address})
 
 
 def normalize_group(group: kinds.SmsGroup) -> kinds.SmsGroup:
-    return group.model_copy(
-        update={
-            "numbers": tuple(sorted(set(group.numbers))),
-            "members": tuple(sorted(set(group.members))),
-        }
-    )
+    # built, not model_copy: a validated model's values, a tenth of the time
+    numbers, members = tuple(sorted(set(group.numbers))), tuple(sorted(set(group.members)))
+    return type(group).built(**{**group.__dict__, "numbers": numbers, "members": members})
 
 
 def normalize_services(

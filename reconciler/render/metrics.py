@@ -42,6 +42,11 @@ def text(
     stage = gauge("reconciler_run_stage_seconds", "Time of each stage of the last run.", ("stage",))
     for name, seconds in run.stages.items():
         stage.labels(command, name).set(round(seconds, 3))
+    cpu = gauge(
+        "reconciler_run_stage_cpu_seconds", "CPU time of each stage of the last run.", ("stage",)
+    )
+    for name, seconds in run.cpu.items():
+        cpu.labels(command, name).set(round(seconds, 3))
     responses = gauge(
         "reconciler_api_responses",
         "API answers in the last run by API and status (none: no answer came).",

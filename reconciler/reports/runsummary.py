@@ -1,6 +1,6 @@
-"""What one run cost: wall time, API calls, retries, 429s and the time of each stage
-(read, plan, apply, verify). Pure: built from the telemetry's tally and the times the
-engine measured; shown after apply, drift and verify, and kept in the JSON outputs,
+"""What one run cost: wall time, API calls, retries, 429s and the time and CPU of each
+stage (read, plan, apply, verify). Pure: built from the telemetry's tally and the times
+the engine measured; shown after apply, drift and verify, and kept in the JSON outputs,
 the journal and the metrics."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class RunSummary:
     stages: dict[str, float]  # seconds spent in each stage, in the order they ran
     tally: Tally
     waited: float = 0.0  # seconds a person took to review the plan: not the run's cost
+    cpu: dict[str, float] = dataclasses.field(default_factory=dict)  # CPU seconds per stage
 
     @property
     def seconds(self) -> float:
@@ -46,6 +47,7 @@ class RunSummary:
             "retries": self.retries,
             "throttled": self.throttled,
             "stages": {name: round(s, 3) for name, s in self.stages.items()},
+            "cpu": {name: round(s, 3) for name, s in self.cpu.items()},
             "responses": [
                 {"api": api, "status": status, "count": count}
                 for (api, status), count in self.tally.statuses().items()

@@ -113,6 +113,7 @@ class _Composer:
         self._open: set[str] = set()
         self._nodes = 0
         self._expanded = 0
+        self._plain: dict[tuple[str, Any], Any] = {}  # untagged scalars read in this text
 
     def document(self, index: int) -> Document | None:
         doc = Document(index=index, value=None, problems=[], tables=({}, {}))
@@ -303,6 +304,15 @@ class _Composer:
 
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
+        if tag is None:  # keys and many values recur: resolve each spelling once a text
+            key = (event.value, event.implicit)
+            if (known := self._plain.get(key, _NOWHERE)) is not _NOWHERE:
+                return known
+            self._plain[key] = value = self._resolved(event, tag)
+            return value
+        return self._resolved(event, tag)
+
+    def _resolved(self, event: Any, tag: str | None) -> Any:
         if tag is None or tag == "!":
             tag = self._resolver.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit

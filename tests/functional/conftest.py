@@ -260,7 +260,7 @@ DURATIONS = ("seconds", "queuedMs", "latencyMs")
 
 def steady(value: object, url: str) -> object:
     """A JSON report with what varies from run to run made constant, so it can be a
-    golden file: times, durations, the served sandbox's address, each stage's seconds,
+    golden file: times, durations, the served sandbox's address, each stage's seconds and CPU,
     and calls made at once (whose order is the scheduler's) sorted."""
     if isinstance(value, dict):
         out: dict[str, object] = {}
@@ -269,7 +269,7 @@ def steady(value: object, url: str) -> object:
                 out[key] = "(time)"
             elif key in DURATIONS:
                 out[key] = 0
-            elif key == "stages":
+            elif key in ("stages", "cpu"):
                 out[key] = dict.fromkeys(item, 0)  # type: ignore[union-attr]
             else:
                 out[key] = steady(item, url)

@@ -28,6 +28,7 @@ RUN = RunSummary(
         (CALL, CALL, Call(0.0, "ContextSMS", "login", "POST", "/a", "/a", 429, 1, 0, 1)),
         (Retry("ConnecttoTeams", "userDids", 1, 0.5, "503 busy"),),
     ),
+    cpu={"read": 0.31, "apply": 1.2},
 )
 HELD = Problem(kind="read", enterprise="beta", message="cannot read it: down")
 PLAN = Plan(
@@ -102,6 +103,7 @@ def test_the_json_summary_of_an_apply() -> None:
         "calls": 4,
     }
     assert document["run"]["stages"] == {"read": 0.42, "apply": 2.5}
+    assert document["run"]["cpu"] == {"read": 0.31, "apply": 1.2}
 
 
 def test_the_run_line() -> None:
@@ -188,6 +190,8 @@ def test_metrics_describe_the_last_run() -> None:
     assert (
         samples[("reconciler_run_stage_seconds", (("command", "apply"), ("stage", "read")))] == 0.42
     )
+    stage_cpu = "reconciler_run_stage_cpu_seconds"
+    assert samples[(stage_cpu, (("command", "apply"), ("stage", "apply")))] == 1.2
     assert (
         samples[
             (

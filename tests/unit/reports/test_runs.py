@@ -127,7 +127,7 @@ def test_the_journal_puts_every_call_under_its_change_or_with_the_others() -> No
 
 def test_the_run_summary_as_its_json_says_it() -> None:
     calls = (call("x", 200), call("x", 429), call("x", None))
-    run = RunSummary("drift", 10.0, 9.0, {"read": 0.1234}, Tally(calls, ()))
+    run = RunSummary("drift", 10.0, 9.0, {"read": 0.1234}, Tally(calls, ()), cpu={"read": 0.0456})
     assert run.seconds == 0.0  # a clock that stepped back is not a negative run
     assert run.as_dict() == {
         "command": "drift",
@@ -136,6 +136,7 @@ def test_the_run_summary_as_its_json_says_it() -> None:
         "retries": 0,
         "throttled": {"ConnecttoTeams": 1},
         "stages": {"read": 0.123},
+        "cpu": {"read": 0.046},
         "responses": [
             {"api": "ConnecttoTeams", "status": "200", "count": 1},
             {"api": "ConnecttoTeams", "status": "429", "count": 1},
