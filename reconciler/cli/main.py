@@ -153,11 +153,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI and exit with its code."""
     # A run builds hundreds of thousands of long-lived objects (manifests, live state);
     # with the default threshold (700) the collector re-walks them all the time, which
-    # cost a third of a large plan. Imports are frozen out of collection and the
-    # threshold raised; cyclic garbage is still collected.
+    # cost a third of a large plan. Imports are frozen out of collection (loading moves
+    # them and what it made to the oldest generation) and the threshold raised; cyclic
+    # garbage is still collected. At exit, whatever is left is frozen: the interpreter's
+    # last collection would walk the whole heap for nothing.
     gc.freeze()
     gc.set_threshold(20_000, 10, 10)
-    sys.exit(run(argv))
+    code = run(argv)
+    gc.freeze()
+    sys.exit(code)
 
 
 def global_options() -> tuple[set[str], set[str]]:

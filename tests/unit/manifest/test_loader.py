@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import pathlib
 import subprocess
 
@@ -114,6 +115,23 @@ def test_state_is_normalized(tmp_path: pathlib.Path) -> None:
     assert user.userType == "BU"
     assert enterprise.groups["G"].members == ("a@x.com", "z@x.com")
     assert enterprise.numbers == frozenset({"+12025550101", "+12025550102"})
+
+
+def test_what_loading_made_is_left_in_the_oldest_generation_and_nothing_frozen(
+    tmp_path: pathlib.Path,
+) -> None:
+    for i in range(40):
+        text = DOC.format(name=f"e{i}", title=f"E{i}")
+        text = text.replace("0102", f"{2 * i + 200:04d}").replace("0101", f"{2 * i + 201:04d}")
+        write(tmp_path, f"e{i}.yaml", text)
+    assert gc.isenabled()
+    manifests = loader.load([tmp_path])
+    assert len(manifests.state.enterprises) == 40
+    # in the oldest generation, not walked as young objects on the way there...
+    enterprise = manifests.state.enterprises["e0"]
+    assert any(o is enterprise for o in gc.get_objects(generation=2))
+    # ...and not frozen: a long-running agent's cyclic garbage is still collected
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 def test_digest_changes_with_content_only(tmp_path: pathlib.Path) -> None:
