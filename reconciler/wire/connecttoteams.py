@@ -199,8 +199,13 @@ def enterprise_rows(listing: Any) -> list[dict[str, Any]]:
     return list((listing or {}).get("data", []))
 
 
+def listing(rows: list[dict[str, Any]]) -> matching.Rows:
+    """The reseller's enterprise rows indexed for `match` (once for all enterprises)."""
+    return matching.Rows(rows, "enterpriseId", "enterpriseName")
+
+
 def match(
-    rows: list[dict[str, Any]], section: kinds.ConnecttoTeamsEnterprise
+    rows: list[dict[str, Any]] | matching.Rows, section: kinds.ConnecttoTeamsEnterprise
 ) -> dict[str, Any] | None:
     """The manifest's enterprise in the reseller's listing: by pin, else by unique name."""
     return matching.match(

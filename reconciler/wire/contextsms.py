@@ -121,8 +121,13 @@ def enterprise_rows(answer: Any) -> list[dict[str, Any]]:
     return [r for r in answer or [] if not r.get("deleted")]
 
 
+def listing(rows: list[dict[str, Any]]) -> matching.Rows:
+    """A CSP's enterprise rows indexed for `match` and `empty_twins` (once for all)."""
+    return matching.Rows(rows, "enterpriseId", "name")
+
+
 def match(
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any]] | matching.Rows,
     section: kinds.ContextSmsEnterprise,
     mappings: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any] | None:
@@ -147,14 +152,11 @@ def match(
     )
 
 
-def empty_twins(rows: list[dict[str, Any]], row: dict[str, Any]) -> tuple[str, ...]:
+def empty_twins(rows: list[dict[str, Any]] | matching.Rows, row: dict[str, Any]) -> tuple[str, ...]:
     """The other enterprises named as `row` (once `match` chose it, they are the empty
     higher-id twins)."""
-    return tuple(
-        str(r["enterpriseId"])
-        for r in rows
-        if r.get("name") == row.get("name") and r["enterpriseId"] != row["enterpriseId"]
-    )
+    named = matching.indexed(rows, "enterpriseId", "name").named(row.get("name"))
+    return tuple(str(r["enterpriseId"]) for r in named if r["enterpriseId"] != row["enterpriseId"])
 
 
 def _plural(count: int, noun: str) -> str:

@@ -14,6 +14,7 @@ from reconciler.model.problem import Problem
 from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
 from reconciler.providers.isolation import all_of, isolated, problem
 from reconciler.wire import connecttoteams as wire
+from reconciler.wire.matching import Rows
 
 
 async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise]) -> live.VendorRead:
@@ -25,7 +26,9 @@ async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise])
         return result
     try:
         reseller = result.facts["resellerId"] = await client.reseller_id()
-        rows = wire.enterprise_rows(await client.op("listEnterprises", resellerId=reseller))
+        rows = wire.listing(
+            wire.enterprise_rows(await client.op("listEnterprises", resellerId=reseller))
+        )
     except errors.ApiError as exc:
         result.failed = {e.name: problem(e.name, exc) for e in wanted}
         return result
@@ -45,7 +48,7 @@ async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise])
 
 
 async def _one(
-    client: ConnecttoTeamsClient, section: kinds.ConnecttoTeamsEnterprise, rows: list[Any]
+    client: ConnecttoTeamsClient, section: kinds.ConnecttoTeamsEnterprise, rows: Rows
 ) -> wire.Found | None:
     row = wire.match(rows, section)
     return await enterprise(client, row) if row else None

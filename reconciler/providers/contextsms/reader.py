@@ -15,8 +15,9 @@ from reconciler.model.problem import Problem
 from reconciler.providers.contextsms.client import ContextSmsClient
 from reconciler.providers.isolation import all_of, isolated
 from reconciler.wire import contextsms as wire
+from reconciler.wire.matching import Rows
 
-Listing = tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]
+Listing = tuple[Rows, dict[str, list[dict[str, Any]]]]
 
 
 async def read(client: ContextSmsClient, wanted: Iterable[state.Enterprise]) -> live.VendorRead:
@@ -48,7 +49,7 @@ async def _csp(client: ContextSmsClient, csp: str) -> Listing | errors.ApiError:
         )
     except errors.ApiError as exc:
         return exc
-    rows = wire.enterprise_rows(answers["enterprises"])
+    rows = wire.listing(wire.enterprise_rows(answers["enterprises"]))
     return rows, wire.mappings_by_enterprise(answers["mappings"])
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from reconciler.errors import PlanError
 from reconciler.model import kinds
-from reconciler.wire import contextsms
-from reconciler.wire.matching import match
+from reconciler.wire import connecttoteams, contextsms
+from reconciler.wire.matching import Rows, match
 
 ROWS = [
     {"enterpriseId": 78, "enterpriseName": "Acme"},
@@ -16,9 +16,9 @@ ROWS = [
 ]
 
 
-def find(pin: Any, name: str) -> dict[str, Any] | None:
+def find(pin: Any, name: str, rows: Any = ROWS) -> dict[str, Any] | None:
     return match(
-        ROWS,
+        rows,
         pin=pin,
         name=name,
         id_field="enterpriseId",
@@ -33,6 +33,25 @@ def test_by_name_by_pin_and_absent() -> None:
     assert find(None, "Acme") == ROWS[0]
     assert find(80, "Renamed") == ROWS[2]
     assert find(None, "New") is None
+
+
+def test_an_indexed_listing_matches_as_the_rows_do_and_odd_values_match_nothing() -> None:
+    odd = [
+        *ROWS,
+        {"enterpriseId": [81], "enterpriseName": {"a": 1}},  # a vendor's malformed row
+        {"enterpriseId": "78", "enterpriseName": None},
+    ]
+    listing = connecttoteams.listing(odd)
+    assert listing.by_id == {78: [ROWS[0]], 79: [ROWS[1]], 80: [ROWS[2]], "78": [odd[4]]}
+    assert listing.by_name == {"Acme": [ROWS[0]], "Twin": [ROWS[1], ROWS[2]]}
+    for rows in (odd, listing):
+        assert find(None, "Acme", rows) == ROWS[0]
+        assert find(78, "Renamed", rows) == ROWS[0]  # the int pin, not the row with "78"
+        assert find("78", "Renamed", rows) == odd[4]
+        assert find(None, "New", rows) is None
+        with pytest.raises(PlanError):
+            find(None, "Twin", rows)
+    assert Rows(odd, "enterpriseId", "enterpriseName").named(["Acme"]) == []
 
 
 def test_missing_pin_and_ambiguous_name() -> None:
@@ -73,6 +92,7 @@ def test_contextsms_twins_are_named_with_what_each_holds() -> None:
 
 def test_an_empty_higher_contextsms_twin_follows_the_twin_rule() -> None:
     held = {"E0000091": [{}]}
-    row = contextsms.match(CSMS_ROWS, CSMS_SECTION, held)
-    assert row == CSMS_ROWS[0]
-    assert row is not None and contextsms.empty_twins(CSMS_ROWS, row) == ("E0000092",)
+    for rows in (CSMS_ROWS, contextsms.listing(CSMS_ROWS)):
+        row = contextsms.match(rows, CSMS_SECTION, held)
+        assert row == CSMS_ROWS[0]
+        assert row is not None and contextsms.empty_twins(rows, row) == ("E0000092",)
