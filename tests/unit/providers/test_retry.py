@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -55,6 +57,34 @@ def test_retries_are_bounded_and_timeouts_are_transient() -> None:
     with pytest.raises(errors.Transient, match="timed out"):
         run(c2t_client(handler, recorder, attempts=3).op("listUsers", enterpriseId=78))
     assert calls == 3 and len(recorder.sleeps) == 2
+
+
+def test_the_deadline_counts_the_first_attempt() -> None:
+    """The first attempt is made before the retry loop begins (most calls need no other):
+    its time still counts against the call's deadline."""
+    recorder = Recorder()
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        calls += 1
+        time.sleep(0.3)  # a slow vendor: the answer comes after the deadline
+        return httpx.Response(503, content=b"")
+
+    client = c2t_client(handler, recorder, deadline=0.2)
+    with pytest.raises(errors.Transient):
+        run(client.op("listUsers", enterpriseId=78))
+    assert calls == 1 and recorder.sleeps == []
+    calls = 0
+    with pytest.raises(errors.Transient):  # within a deadline it is retried
+        run(
+            c2t_client(handler, Recorder(), deadline=60, attempts=2).op(
+                "listUsers", enterpriseId=78
+            )
+        )
+    assert calls == 2
 
 
 def test_a_throttled_create_is_not_looked_up_and_429s_are_waited_for_longer() -> None:
