@@ -43,6 +43,7 @@ class Slots:
         self._clock = clock
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._samples: list[float] = []
+        # the rounds that may still be the window's fastest, their medians increasing
         self._rounds: collections.deque[tuple[float, float]] = collections.deque()
 
     async def acquire(self) -> None:
@@ -72,10 +73,12 @@ class Slots:
         median = statistics.median(self._samples)
         self._samples.clear()
         now = self._clock()
+        while self._rounds and self._rounds[-1][1] >= median:
+            self._rounds.pop()  # slower than this one and older: never the fastest again
         self._rounds.append((now, median))
         while self._rounds[0][0] < now - USUAL_WINDOW:
             self._rounds.popleft()
-        usual = min(m for _, m in self._rounds)
+        usual = self._rounds[0][1]
         if median > SLOWER * usual and median - usual >= MARGIN:
             before = int(self.limit)
             self.limit = max(1.0, self.limit * DECREASE)
