@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 
 import click
@@ -112,7 +112,7 @@ class Reporter:
                     "reason": event.outcome.reason,
                     "seconds": round(event.outcome.seconds, 3),
                 }
-            click.echo(json.dumps(record, sort_keys=True))
+            _event_line(record)
             return
         if event.outcome and event.outcome.status != "applied":
             self.failed += 1
@@ -145,7 +145,7 @@ class Reporter:
     def _wave(self, event: api.Event) -> None:
         """A wave starts, pauses, or its health gate has spoken: a line of its own."""
         if self.as_json:
-            click.echo(json.dumps({"event": "wave", "note": event.note}, sort_keys=True))
+            _event_line({"event": "wave", "note": event.note})
         elif self.bar:
             self.bar.console.print(event.note, markup=False, highlight=False)
         elif not self.quiet:
@@ -165,7 +165,7 @@ class Reporter:
                 "waitMs": round(retry.wait * 1000, 1),
                 "reason": retry.reason,
             }
-            click.echo(json.dumps(record, sort_keys=True))
+            _event_line(record)
         elif self.bar:
             noun = "retry" if self.retries == 1 else "retries"
             self.bar.update(self.task, retries=f"{self.retries} {noun}")
@@ -190,3 +190,11 @@ def finish(result: api.ApplyResult, *, as_json: bool) -> int:
         return exitcodes.OK
     logs.say("Run apply again once the cause is fixed: it picks up where this one stopped.")
     return exitcodes.ERROR
+
+
+def _event_line(record: Mapping[str, object]) -> None:
+    """One JSON line of --json's event stream, flushed for whoever follows it. Not through
+    click.echo, which asks whether stdout is a terminal at every line: a large apply
+    writes two lines a change."""
+    sys.stdout.write(json.dumps(record, sort_keys=True) + "\n")
+    sys.stdout.flush()
