@@ -79,6 +79,12 @@ def test_email_fast_path_edge_cases(address: str) -> None:
     assert types.email_problem(address) is not None
 
 
+def test_the_fast_path_leaves_every_special_use_domain_to_email_validator() -> None:
+    for domain in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        assert domain.rsplit(".", 1)[-1] in types.SPECIAL_USE_TLDS, domain
+        assert types.email_problem(f"someone@mail.{domain}") is not None
+
+
 def test_the_nanp_fast_path_agrees_with_phonenumbers() -> None:
     draw = random.Random(12)
     numbers = [f"+1{draw.randrange(2_000_000_000, 10_000_000_000)}" for _ in range(20_000)]
