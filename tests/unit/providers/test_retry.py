@@ -10,12 +10,27 @@ import pytest
 
 from reconciler import errors
 from tests.unit.providers.clients import (
+    Handler,
     Recorder,
     c2t_client,
     planned,
     run,
     token_answer,
 )
+
+
+def vendor(answer: Handler) -> tuple[Handler, list[httpx.Request]]:
+    """A ConnecttoTeams that logs in and answers every other request with `answer`, and
+    the requests it so answered."""
+    answered: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return token_answer("t")
+        answered.append(request)
+        return answer(request)
+
+    return handler, answered
 
 
 def test_retries_honour_retry_after_and_back_off() -> None:
@@ -45,46 +60,35 @@ def test_retries_honour_retry_after_and_back_off() -> None:
 
 def test_retries_are_bounded_and_timeouts_are_transient() -> None:
     recorder = Recorder()
-    calls = 0
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal calls
-        if request.url.path == "/oauth/token":
-            return token_answer("t")
-        calls += 1
+    def timeout(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
 
+    handler, answered = vendor(timeout)
     with pytest.raises(errors.Transient, match="timed out"):
         run(c2t_client(handler, recorder, attempts=3).op("listUsers", enterpriseId=78))
-    assert calls == 3 and len(recorder.sleeps) == 2
+    assert len(answered) == 3 and len(recorder.sleeps) == 2
 
 
 def test_the_deadline_counts_the_first_attempt() -> None:
     """The first attempt is made before the retry loop begins (most calls need no other):
     its time still counts against the call's deadline."""
     recorder = Recorder()
-    calls = 0
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal calls
-        if request.url.path == "/oauth/token":
-            return token_answer("t")
-        calls += 1
+    def slow(request: httpx.Request) -> httpx.Response:
         time.sleep(0.3)  # a slow vendor: the answer comes after the deadline
         return httpx.Response(503, content=b"")
 
+    handler, answered = vendor(slow)
     client = c2t_client(handler, recorder, deadline=0.2)
     with pytest.raises(errors.Transient):
         run(client.op("listUsers", enterpriseId=78))
-    assert calls == 1 and recorder.sleeps == []
-    calls = 0
+    assert len(answered) == 1 and recorder.sleeps == []
+    answered.clear()
+    within = c2t_client(handler, Recorder(), deadline=60, attempts=2)
     with pytest.raises(errors.Transient):  # within a deadline it is retried
-        run(
-            c2t_client(handler, Recorder(), deadline=60, attempts=2).op(
-                "listUsers", enterpriseId=78
-            )
-        )
-    assert calls == 2
+        run(within.op("listUsers", enterpriseId=78))
+    assert len(answered) == 2
 
 
 def test_a_throttled_create_is_not_looked_up_and_429s_are_waited_for_longer() -> None:
@@ -111,32 +115,21 @@ def test_a_throttled_create_is_not_looked_up_and_429s_are_waited_for_longer() ->
 def test_once_halted_no_failed_call_is_tried_again() -> None:
     recorder = Recorder()
     stopping = {"now": False}
-    calls = 0
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal calls
-        if request.url.path == "/oauth/token":
-            return token_answer("t")
-        calls += 1
+    def busy(request: httpx.Request) -> httpx.Response:
         stopping["now"] = True  # SIGTERM arrives while the first attempt is in flight
         return httpx.Response(503, content=b"")
 
+    handler, answered = vendor(busy)
     client = c2t_client(handler, recorder, attempts=6, halt=lambda: stopping["now"])
     with pytest.raises(errors.Transient):
         run(client.op("listUsers", enterpriseId=78))
-    assert (calls, recorder.sleeps) == (1, [])
+    assert (len(answered), recorder.sleeps) == (1, [])
 
 
 def test_a_halt_during_the_wait_before_a_retry_ends_the_wait_and_the_call() -> None:
     recorder = Recorder()
-    calls = 0
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal calls
-        if request.url.path == "/oauth/token":
-            return token_answer("t")
-        calls += 1
-        return httpx.Response(503, content=b"")
+    handler, answered = vendor(lambda request: httpx.Response(503, content=b""))
 
     def halt() -> bool:  # SIGTERM a second into the first wait (the recorder's clock)
         return sum(recorder.sleeps) >= 1.0
@@ -144,5 +137,5 @@ def test_a_halt_during_the_wait_before_a_retry_ends_the_wait_and_the_call() -> N
     client = c2t_client(handler, recorder, attempts=6, initial=8, maximum=8, halt=halt)
     with pytest.raises(errors.Transient, match="503"):
         run(client.op("listUsers", enterpriseId=78))
-    assert calls == 1
+    assert len(answered) == 1
     assert recorder.sleeps == [0.25, 0.25, 0.25, 0.25]  # cut short, looked at every 0.25 s
