@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import compileall
 import json
 import math
 import os
@@ -393,9 +392,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     rows = args.rows.split(",")
-    # start-up as installed: pip writes the package's bytecode, but a shell that sets
-    # PYTHONDONTWRITEBYTECODE would have every run compile the sources again
-    compileall.compile_dir(pathlib.Path(run.__file__).parents[1] / "reconciler", quiet=1)
+    run.compile_package()
     generate(args.enterprises)
     server, url = serve()
     results: dict[str, Any] = {"enterprises": args.enterprises, "load": os.getloadavg()[0]}

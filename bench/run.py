@@ -105,6 +105,12 @@ def serve(db: pathlib.Path, seed: pathlib.Path, *flags: str) -> tuple[subprocess
     return server, url
 
 
+def compile_package() -> None:
+    """Start-up as installed: pip writes the package's bytecode, but a shell that sets
+    PYTHONDONTWRITEBYTECODE would have every measured run compile the sources again."""
+    compileall.compile_dir(HERE.parent / "reconciler", quiet=1)
+
+
 def wait_until_answering(url: str) -> None:
     """A fresh database seeds after the socket listens: the clock starts when it answers."""
     import urllib.error
@@ -191,9 +197,7 @@ def main() -> None:
         "--apply-only", action="store_true", help="only the apply benchmarks (after a full run)"
     )
     args = parser.parse_args()
-    # start-up as installed: pip writes the package's bytecode, but a shell that sets
-    # PYTHONDONTWRITEBYTECODE would have every run compile the sources again
-    compileall.compile_dir(HERE.parent / "reconciler", quiet=1)
+    compile_package()
     results: dict[str, Any] = {}
     for scale in () if args.apply_only else (0.1, 1.0):
         directory = WORK / f"large-x{scale}"
