@@ -306,7 +306,7 @@ class _Composer:
         tag = event.tag
         if tag is None:  # keys and many values recur: resolve each spelling once a text
             key = (event.value, event.implicit)
-            if (known := self._plain.get(key, _NOWHERE)) is not _NOWHERE:
+            if (known := self._plain.get(key, _UNSEEN)) is not _UNSEEN:
                 return known
             self._plain[key] = value = self._resolved(event, tag)
             return value
@@ -326,6 +326,7 @@ class _Composer:
 
 
 _NOWHERE = Position(0, 0)  # a key's place, when places are not noted
+_UNSEEN = object()  # a spelling not resolved yet in this text
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
