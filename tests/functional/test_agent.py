@@ -250,6 +250,11 @@ def test_one_enterprises_trouble_and_a_lost_remote_are_reported_and_the_loop_goe
     assert enterprise(status, "sunshine-dental")["status"] == "Synced"
     failed = enterprise(status, "northwind-legal")["detail"]
     assert "503" in failed, failed
+    # notifications go out from a thread of their own: the status page may say it first
+    agent.wait(
+        "told of the failure",
+        lambda s: any(b["event"] == "failed" for b in receiver.bodies("/webhook")),
+    )
     [told] = [b for b in receiver.bodies("/webhook") if b["event"] == "failed"]
     assert (told["enterprise"], told["revision"], told["summary"]) == (
         "northwind-legal",
