@@ -15,7 +15,8 @@ _EXAMPLES_SERVE = """\
 \b
 Examples:
   reconciler sandbox serve --port 8080
-  reconciler sandbox serve --latency-ms 50 --error-rate 0.05 --rate-limit 20"""
+  reconciler sandbox serve --latency-ms 50 --error-rate 0.05 --rate-limit 20
+  reconciler sandbox serve --error-rate 0.2 --random-seed 7"""
 
 
 @click.command("serve", epilog=_EXAMPLES_SERVE)
@@ -30,6 +31,12 @@ Examples:
 @options.sandbox_files
 @options.config_here
 @options.fault_flags
+@click.option(
+    "--random-seed",
+    type=int,
+    help="Draw the fault rates from this seed: the same requests meet the same faults "
+    "(by default each serve draws differently).",
+)
 def serve(
     host: str,
     port: int,
@@ -37,6 +44,7 @@ def serve(
     seed: pathlib.Path | None,
     config_path: pathlib.Path | None,
     faults_json: str | None,
+    random_seed: int | None,
     **flags: Any,
 ) -> int:
     """Serve the three APIs over HTTP until interrupted."""
@@ -57,5 +65,5 @@ def serve(
         " /contextsms/api/v2, /connectel/api/v2, /_sandbox)",
         err=True,
     )
-    server.serve(sock, db_path, seed_path, rules)
+    server.serve(sock, db_path, seed_path, rules, random_seed=random_seed)
     return exitcodes.OK

@@ -102,9 +102,8 @@ async def inbox(number: str, box: Box) -> list[dict[str, Any]]:
 
 @router.post("/reset")
 async def reset(box: Box) -> dict[str, str]:
-    """Start over from the seed, with the fault rules the sandbox was started with."""
-    box.store.reset(box.seed())
-    box.faults.set(box.started_with, box.clock.now())
+    """Start over from the seed, with the fault rules (and draws) the sandbox was started with."""
+    box.start_over(box.seed())
     return {"status": "reset"}
 
 
@@ -115,8 +114,7 @@ async def reseed(request: Request, box: Box) -> dict[str, str]:
         seed = seedmod.Seed.model_validate_json(await request.body())
     except ValueError as exc:
         raise errors.bad_request(f"invalid seed: {exc}") from None
-    box.store.reset(seed)
-    box.faults.set(box.started_with, box.clock.now())
+    box.start_over(seed)
     return {"status": "seeded"}
 
 

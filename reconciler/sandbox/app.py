@@ -45,6 +45,7 @@ def create_app(
         faults=Faults(),
         rng=random.Random(rng_seed),
         started_with=list(faults or []),
+        rng_seed=rng_seed,
     )
     if store.is_empty():
         store.reset(seedmod.load(seed_path))

@@ -24,9 +24,17 @@ class Sandbox:
     rng: random.Random
     background: set[Any] = dataclasses.field(default_factory=set)
     started_with: list[Any] = dataclasses.field(default_factory=list)  # serve's fault rules
+    rng_seed: int | None = None  # serve's --random-seed
 
     def seed(self) -> seedmod.Seed:
         return seedmod.load(self.seed_path)
+
+    def start_over(self, seed: seedmod.Seed) -> None:
+        """Reset or reseed: the state, the fault rules and, when seeded, the draws restart."""
+        self.store.reset(seed)
+        self.faults.set(self.started_with, self.clock.now())
+        if self.rng_seed is not None:
+            self.rng.seed(self.rng_seed)
 
 
 async def sandbox(request: Request) -> Sandbox:

@@ -29,9 +29,12 @@ def serve(
     seed: pathlib.Path | None,
     faults: list[FaultRule],
     log_level: str = "warning",
+    *,
+    random_seed: int | None = None,
 ) -> None:
-    """Serve on an already listening socket until interrupted."""
-    app = appmod.create_app(db, seed, faults=faults)
+    """Serve on an already listening socket until interrupted; `random_seed` makes the fault
+    rates' draws repeat from one serve to the next."""
+    app = appmod.create_app(db, seed, faults=faults, rng_seed=random_seed)
     config = uvicorn.Config(app, log_level=log_level, access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
 

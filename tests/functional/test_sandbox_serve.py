@@ -183,6 +183,32 @@ def test_faults_from_serve_flags(tmp_path: pathlib.Path) -> None:
     stop(served)
 
 
+def test_a_random_seed_repeats_the_faults_across_serves_and_resets(tmp_path: pathlib.Path) -> None:
+    def statuses(http: httpx.Client) -> list[int]:
+        return [http.get("/connectel/api/v2/delivery/").status_code for _ in range(24)]
+
+    seen = []
+    for seed, db in (("7", "a.db"), ("7", "b.db"), ("8", "c.db")):
+        served = start(
+            tmp_path / db,
+            "--fault-route",
+            "/connectel/*",
+            "--error-rate",
+            "0.5",
+            "--random-seed",
+            seed,
+        )
+        with served.client() as http:
+            first = statuses(http)
+            assert http.post("/_sandbox/reset").status_code == 200
+            assert statuses(http) == first  # a reset draws again from the seed
+        stop(served)
+        assert 503 in first and set(first) != {503}
+        seen.append(first)
+    assert seen[0] == seen[1]
+    assert seen[0] != seen[2]
+
+
 def test_port_in_use_is_a_clear_error(sandbox: Served) -> None:
     port = sandbox.url.rsplit(":", 1)[1]
     result = run("sandbox", "serve", "--port", port, "--db", str(sandbox.db))
