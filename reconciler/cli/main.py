@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import click
 
 from reconciler import __version__
-from reconciler.cli import exitcodes, logs
+from reconciler.cli import exitcodes, logs, pipe
 from reconciler.errors import ReconcilerError, UsageError
 
 # Commands are imported when used: `validate` must not pay for FastAPI, httpx and rich.
@@ -211,6 +211,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code: the error funnel."""
     args = hoist(list(sys.argv[1:] if argv is None else argv))
     logs.reset()
+    pipe.reset()
     try:
         result = cli.main(args=args, prog_name="reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:

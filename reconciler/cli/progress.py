@@ -16,7 +16,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler import api
-from reconciler.cli import exitcodes, logs, options
+from reconciler.cli import exitcodes, logs, options, pipe
 from reconciler.render import apply as render
 from reconciler.render import text
 
@@ -31,8 +31,14 @@ class Review:
         self.as_json = as_json
 
     def __call__(self, plan: api.Plan) -> bool:
-        if not self.as_json:
-            click.echo(text.render(plan, color=self.color), nl=False, color=self.color)
+        if not self.as_json and not pipe.write(text.render(plan, color=self.color)):
+            if plan.changes and self.ask:
+                raise api.ReconcilerError(
+                    "refusing to apply: standard output was closed before the plan was "
+                    "shown whole; nothing was applied"
+                )
+            if plan.changes:
+                logs.say(_GONE + "; the apply goes on (--yes)", "warning")
         if not (plan.changes and self.ask):
             return True
         if not sys.stdin.isatty():
@@ -172,17 +178,16 @@ class Reporter:
 
 
 def finish(result: api.ApplyResult, *, as_json: bool) -> int:
-    """Say how the apply ended (failures on stderr); return its exit code."""
+    """Say how the apply ended (failures on stderr); return its exit code, the apply's
+    whether or not stdout's reader stayed to the end."""
     report, plan = result.report, result.plan
     if as_json:
-        click.echo(render.as_json(report, plan, result.run))
+        pipe.write(render.as_json(report, plan, result.run) + "\n")
     elif plan.changes or plan.failed or plan.held:
         for line in render.details(report, plan):
             logs.say(line, "error" if line.lstrip().startswith("failed") else "warning")
         converged = render.converged(report)
-        if converged:
-            click.echo(converged)
-        click.echo(render.summary(report, plan))
+        pipe.write((converged + "\n" if converged else "") + render.summary(report, plan) + "\n")
     if report.stopped:
         logs.say("Stopped: run apply again to finish; it picks up where this one stopped.")
         return exitcodes.INTERRUPTED
@@ -192,9 +197,12 @@ def finish(result: api.ApplyResult, *, as_json: bool) -> int:
     return exitcodes.ERROR
 
 
+_GONE = "standard output was closed by its reader: nothing more is written there"
+
+
 def _event_line(record: Mapping[str, object]) -> None:
     """One JSON line of --json's event stream, flushed for whoever follows it. Not through
     click.echo, which asks whether stdout is a terminal at every line: a large apply
-    writes two lines a change."""
-    sys.stdout.write(json.dumps(record, sort_keys=True) + "\n")
-    sys.stdout.flush()
+    writes two lines a change. A reader that goes away stops the stream, not the apply."""
+    if not pipe.gone() and not pipe.write(json.dumps(record, sort_keys=True) + "\n"):
+        logs.say(_GONE + "; the apply goes on, its outcome is in the exit code", "warning")

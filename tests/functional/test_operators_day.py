@@ -97,6 +97,36 @@ def test_ctrl_c_mid_apply_stops_gracefully_with_its_reports_and_the_next_apply_c
     assert project.run("drift", ".").returncode == 0
 
 
+def test_a_reader_that_closes_the_json_stream_does_not_stop_the_apply(project: Project) -> None:
+    http = project.sandbox.client()
+    assert http.put("/_sandbox/faults", json=[{"route": "/*", "latencyMs": 50}]).status_code == 200
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    with subprocess.Popen(  # `reconciler apply --yes --json . | head -1`
+        [*CLI, "apply", "--yes", "--json", ".", "--report", "j.json"],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as apply:
+        assert apply.stdout is not None and apply.stderr is not None
+        first = json.loads(apply.stdout.readline())
+        apply.stdout.close()
+        err = apply.stderr.read()
+        apply.wait(timeout=120)
+    assert first["event"] == "start" and first["total"] == 26
+    assert apply.returncode == 0, err
+    assert err == (
+        "standard output was closed by its reader: nothing more is written there; "
+        "the apply goes on, its outcome is in the exit code\n"
+        "wrote the apply journal to j.json\n"
+    )
+    journal = json.loads((project.root / "j.json").read_text())
+    assert (journal["outcome"], len(journal["changes"])) == ("complete", 26)
+    assert {c["status"] for c in journal["changes"]} == {"applied"}
+    assert project.run("plan", ".", "--detailed-exitcode").returncode == 0
+
+
 def test_with_json_logs_every_line_of_stderr_is_json(project: Project) -> None:
     fast_retries(project)
     http = project.sandbox.client()

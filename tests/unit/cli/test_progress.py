@@ -4,7 +4,11 @@ terminal; how an apply ends and its exit code."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
+import sys
 from collections.abc import Iterator
 
 import click
@@ -12,7 +16,7 @@ import pytest
 
 from reconciler import api
 from reconciler.apply.outcome import Convergence, Event, Outcome, Report
-from reconciler.cli import main, progress
+from reconciler.cli import main, pipe, progress
 from reconciler.model.record import Retry, Tally
 from reconciler.plan.model import Change, EnterprisePlan, Plan
 from reconciler.reports.runsummary import RunSummary
@@ -179,3 +183,50 @@ def test_how_an_apply_ends_and_its_exit_code(capsys: pytest.CaptureFixture[str])
     assert progress.finish(api.ApplyResult(PLAN, failed, run, {}), as_json=True) == 1
     summary = json.loads(capsys.readouterr().out)
     assert (summary["event"], summary["failed"], summary["convergence"]) == ("summary", 1, None)
+
+
+@contextlib.contextmanager
+def closed_stdout() -> Iterator[io.TextIOWrapper]:
+    """Standard output as a real pipe whose reader has gone (`| head -1` after its line).
+    Set inside the test: pytest's capture puts its own sys.stdout back after fixtures."""
+    read, write = os.pipe()
+    os.close(read)
+    stream = io.TextIOWrapper(os.fdopen(write, "wb"), encoding="utf-8")
+    before, sys.stdout = sys.stdout, stream
+    pipe.reset()
+    try:
+        yield stream
+    finally:
+        sys.stdout = before
+        pipe.reset()
+        stream.close()
+
+
+def test_a_closed_stdout_goes_nowhere_from_its_first_failed_write() -> None:
+    with closed_stdout() as stdout:
+        assert pipe.write("lost\n") is False and pipe.gone()
+        stdout.write("after\n")  # click's own writes and the flush at exit do not fail
+        stdout.flush()
+        assert pipe.write("more\n") is False
+
+
+def test_the_review_refuses_a_plan_that_could_not_be_shown_and_yes_goes_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ctx = click.Context(main.cli, obj={"color": False})
+    with closed_stdout(), pytest.raises(api.ReconcilerError) as refused:
+        progress.Review(ctx, ask=True, as_json=False)(PLAN)
+    assert str(refused.value) == (
+        "refusing to apply: standard output was closed before the plan was shown whole; "
+        "nothing was applied"
+    )
+    run = RunSummary("apply", 0.0, 1.0, {}, Tally())
+    done = Report((Outcome(ID, "acme", "applied"),), 2, {})
+    with closed_stdout():
+        assert progress.Review(ctx, ask=False, as_json=False)(PLAN) is True
+        assert progress.finish(api.ApplyResult(PLAN, done, run, {}), as_json=False) == 0
+    assert capsys.readouterr() == (
+        "",
+        "standard output was closed by its reader: nothing more is written there; "
+        "the apply goes on (--yes)\n",
+    )
