@@ -116,6 +116,10 @@ def tokens(answer: Any) -> tuple[str, str | None, float | None]:
     return str(answer["accessToken"]), answer.get("refreshToken"), expires
 
 
+# How an enterprise row is identified and named, for listing, match and empty_twins.
+_ID, _NAME = "enterpriseId", "name"
+
+
 def enterprise_rows(answer: Any) -> list[dict[str, Any]]:
     """A CSP's enterprise listing, without the deleted ones."""
     return [r for r in answer or [] if not r.get("deleted")]
@@ -123,7 +127,7 @@ def enterprise_rows(answer: Any) -> list[dict[str, Any]]:
 
 def listing(rows: list[dict[str, Any]]) -> matching.Rows:
     """A CSP's enterprise rows indexed for `match` and `empty_twins` (once for all)."""
-    return matching.Rows(rows, "enterpriseId", "name")
+    return matching.Rows(rows, _ID, _NAME)
 
 
 def match(
@@ -142,8 +146,8 @@ def match(
         rows,
         pin=section.enterpriseId,
         name=section.name,
-        id_field="enterpriseId",
-        name_field="name",
+        id_field=_ID,
+        name_field=_NAME,
         platform="ContextSMS",
         section="contextsms",
         scope=f"under {section.cspId}",
@@ -155,8 +159,8 @@ def match(
 def empty_twins(rows: list[dict[str, Any]] | matching.Rows, row: dict[str, Any]) -> tuple[str, ...]:
     """The other enterprises named as `row` (once `match` chose it, they are the empty
     higher-id twins)."""
-    named = matching.indexed(rows, "enterpriseId", "name").named(row.get("name"))
-    return tuple(str(r["enterpriseId"]) for r in named if r["enterpriseId"] != row["enterpriseId"])
+    named = matching.indexed(rows, _ID, _NAME).named(row.get(_NAME))
+    return tuple(str(r[_ID]) for r in named if r[_ID] != row[_ID])
 
 
 def _plural(count: int, noun: str) -> str:
