@@ -99,7 +99,10 @@ def test_ctrl_c_mid_apply_stops_gracefully_with_its_reports_and_the_next_apply_c
 
 def test_a_reader_that_closes_the_json_stream_does_not_stop_the_apply(project: Project) -> None:
     http = project.sandbox.client()
-    assert http.put("/_sandbox/faults", json=[{"route": "/*", "latencyMs": 50}]).status_code == 200
+    # Slow enough that the apply is still writing well after the reader has gone: its
+    # dependent calls and the re-read take over a second.
+    slow = [{"route": "/*", "latencyMs": 150}]
+    assert http.put("/_sandbox/faults", json=slow).status_code == 200
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     with subprocess.Popen(  # `reconciler apply --yes --json . | head -1`
         [*CLI, "apply", "--yes", "--json", ".", "--report", "j.json"],
