@@ -60,6 +60,8 @@ def test_the_agent_applies_commits_reports_and_heals_drift_and_refuses_a_bad_rev
         "outcome": "applied",
         "note": "First manifests",
     }
+    # Notices go out from their own thread: the status page can say Synced before both land.
+    agent.wait("told of both", lambda s: len(receiver.bodies("/webhook")) >= 2)
     applied = receiver.bodies("/webhook")
     assert [(b["event"], b["enterprise"], b["revision"]) for b in applied] == [
         ("applied", "northwind-legal", first),
