@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import http.server
 import json
-import os
 import pathlib
 import re
 import signal
@@ -22,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.functional.conftest import CLI, CONFIG, EXAMPLES, Served
+from tests.functional.conftest import CLI, CONFIG, EXAMPLES, Served, cli_env
 from tests.unit.agent.gitrepo import Remote
 
 TOKEN = "agent-t0ken-5678"
@@ -140,7 +139,7 @@ def no_agent_left() -> Iterator[None]:
 
 def env() -> dict[str, str]:
     return {
-        **{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+        **cli_env(),
         "PYTHONUNBUFFERED": "1",
         "AGENT_TOKEN": TOKEN,
         "AGENT_HOOK_SECRET": SECRET,

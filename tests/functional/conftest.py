@@ -75,12 +75,16 @@ def sandbox(tmp_path: pathlib.Path) -> Iterator[Served]:
     stop(served)
 
 
+def cli_env() -> dict[str, str]:
+    """The environment a CLI process gets: no COLUMNS or LINES, as pytest's own terminal
+    size must not reach it."""
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+
 def run(*args: str, cwd: pathlib.Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the reconciler CLI as a user would, in a fresh process (output to a pipe, with
-    no COLUMNS: pytest's own terminal width must not reach it)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    """Run the reconciler CLI as a user would, in a fresh process (output to a pipe)."""
     return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=300, env=env
+        [*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=300, env=cli_env()
     )
 
 
@@ -128,6 +132,17 @@ class Project:
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return run(*args, cwd=self.root)
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """The CLI started here with its output on pipes, for a test that acts while it runs."""
+        return subprocess.Popen(
+            [*CLI, *args],
+            cwd=self.root,
+            env=cli_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def manifest(self, name: str) -> pathlib.Path:
         return self.root / "enterprises" / f"{name}.yaml"

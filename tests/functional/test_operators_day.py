@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from tests.functional.conftest import CLI, Project
+from tests.functional.conftest import Project, run
 from tests.functional.test_apply import fast_retries
 
 
@@ -54,17 +54,9 @@ def test_ctrl_c_mid_apply_stops_gracefully_with_its_reports_and_the_next_apply_c
     http = project.sandbox.client()
     assert http.put("/_sandbox/faults", json=[{"route": "/*", "latencyMs": 400}]).status_code == 200
     http.delete("/_sandbox/requests")
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     args = ["apply", "--yes", ".", "--parallelism", "2", "--report", "j.json"]
     args += ["--report-junit", "j.xml", "--metrics-file", "m.prom"]
-    with subprocess.Popen(
-        [*CLI, *args],
-        cwd=project.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as apply:
+    with project.start(*args) as apply:
         deadline = time.monotonic() + 60
         writes = ("/sms/enableSMSServiceForUser", "/sms/addSMSDidsForUser")
         while not any(r["path"].endswith(writes) for r in http.get("/_sandbox/requests").json()):
@@ -103,15 +95,8 @@ def test_a_reader_that_closes_the_json_stream_does_not_stop_the_apply(project: P
     # dependent calls and the re-read take over a second.
     slow = [{"route": "/*", "latencyMs": 150}]
     assert http.put("/_sandbox/faults", json=slow).status_code == 200
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    with subprocess.Popen(  # `reconciler apply --yes --json . | head -1`
-        [*CLI, "apply", "--yes", "--json", ".", "--report", "j.json"],
-        cwd=project.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as apply:
+    # `reconciler apply --yes --json . | head -1`
+    with project.start("apply", "--yes", "--json", ".", "--report", "j.json") as apply:
         assert apply.stdout is not None and apply.stderr is not None
         first = json.loads(apply.stdout.readline())
         apply.stdout.close()
@@ -174,7 +159,7 @@ def test_a_saved_plan_travels_within_its_checkout_and_says_where_it_was_made(
     copy.write_text((project.root / "plan.json").read_text())
     moved = project.root.with_name("moved")
     project.root.rename(moved)
-    refused = run_in(elsewhere, "apply", str(copy))
+    refused = run("apply", str(copy), cwd=elsewhere)
     assert refused.returncode == 1
     assert refused.stderr == (
         f"error: {copy}: this plan was made from the manifests in {project.root.resolve()}"
@@ -184,17 +169,10 @@ def test_a_saved_plan_travels_within_its_checkout_and_says_where_it_was_made(
     )
     # From an empty directory, the plan inside the (moved) checkout finds its manifests
     # and its config there.
-    applied = run_in(elsewhere, "apply", str(moved / "plan.json"))
+    applied = run("apply", str(moved / "plan.json"), cwd=elsewhere)
     assert applied.returncode == 0, applied.stderr
     assert applied.stdout.splitlines()[-1].startswith("Apply complete: 26 applied, 0 failed")
-    assert run_in(moved / "enterprises", "drift").returncode == 0
-
-
-def run_in(where: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    return subprocess.run(
-        [*CLI, *args], cwd=where, env=env, capture_output=True, text=True, timeout=300
-    )
+    assert run("drift", cwd=moved / "enterprises").returncode == 0
 
 
 def test_a_virtual_environment_in_the_manifests_repository_is_never_read(

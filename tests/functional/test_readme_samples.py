@@ -6,15 +6,15 @@ run (UPDATE_README=1 rewrites the blocks; then review the diff)."""
 from __future__ import annotations
 
 import os
+import pathlib
 import re
 import shlex
 import shutil
-import subprocess
 from collections.abc import Callable
 
 import pytest
 
-from tests.functional.conftest import CLI, EXAMPLES, ROOT
+from tests.functional.conftest import EXAMPLES, ROOT, run
 
 README = ROOT / "README.md"
 BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]*)\n(?P<output>.*?)```", re.S)
@@ -34,13 +34,10 @@ def timeless(text: str) -> str:
     return TIMES.sub("N.N s", text)
 
 
-def run_verbatim(where: object, command: str) -> str:
+def run_verbatim(where: pathlib.Path, command: str) -> str:
     words = shlex.split(command)
     assert words[0] == "reconciler", command
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    done = subprocess.run(
-        [*CLI, *words[1:]], cwd=where, env=env, capture_output=True, text=True, timeout=300
-    )
+    done = run(*words[1:], cwd=where)
     return done.stdout + done.stderr
 
 
