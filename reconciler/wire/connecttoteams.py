@@ -199,9 +199,13 @@ def enterprise_rows(listing: Any) -> list[dict[str, Any]]:
     return list((listing or {}).get("data", []))
 
 
+# How an enterprise row is identified and named, for listing and match.
+_ID, _NAME = "enterpriseId", "enterpriseName"
+
+
 def listing(rows: list[dict[str, Any]]) -> matching.Rows:
     """The reseller's enterprise rows indexed for `match` (once for all enterprises)."""
-    return matching.Rows(rows, "enterpriseId", "enterpriseName")
+    return matching.Rows(rows, _ID, _NAME)
 
 
 def match(
@@ -212,8 +216,8 @@ def match(
         rows,
         pin=section.enterpriseId,
         name=section.enterpriseName,
-        id_field="enterpriseId",
-        name_field="enterpriseName",
+        id_field=_ID,
+        name_field=_NAME,
         platform="ConnecttoTeams",
         section="connecttoteams",
         scope="for this reseller",
