@@ -3,9 +3,9 @@ the root logger, so libraries' own records, such as httpx's request lines with t
 strings, stay out), to stderr or a file, as text or one JSON object per line.
 
 What is logged is decided where it happens (every API call at DEBUG on reconciler.api,
-rate changes at INFO, retries at WARNING so that a wait shows by default); records carry
-their facts in a `fields` extra. Lines for people on stderr go through `say`, so that with
-`--log-format json` every line of stderr is JSON.
+rate changes and reads sent again at INFO, retries at WARNING so that a wait shows by
+default); records carry their facts in a `fields` extra. Lines for people on stderr go
+through `say`, so that with `--log-format json` every line of stderr is JSON.
 """
 
 from __future__ import annotations

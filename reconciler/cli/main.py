@@ -124,8 +124,8 @@ Shell completion (bash; zsh and fish alike with zsh_source, fish_source):
     type=click.Choice(logs.LEVELS, case_sensitive=False),
     default="warning",
     show_default=True,
-    help="warning: retries (what a run waits for) and problems; info: rate changes too; "
-    "debug: every API call.",
+    help="warning: retries (what a run waits for) and problems; info: rate changes and "
+    "reads sent again too; debug: every API call.",
 )
 @click.option(
     "--log-file",

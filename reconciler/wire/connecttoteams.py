@@ -264,6 +264,24 @@ def enterprise(row: Mapping[str, Any], answers: Mapping[str, Any]) -> Found:
     return Found(facts, section, users, _groups(group_rows, by_id))
 
 
+def unknown_groups(answers: Mapping[str, Any]) -> set[str]:
+    """The group ids the inventory names as a number's holder that the group listing does
+    not have. The four reads are sent at once, not read at one moment: a group made (or
+    deleted) by another run or an admin between them leaves its numbers held by a group
+    the listing never showed, which the plan would take for a conflict. Odd answers give
+    none here: parsing them reports what is wrong."""
+    inventory, groups = answers.get("phoneNumbers"), answers.get("listGroups")
+    if not isinstance(inventory, list) or not isinstance(groups, list | None):
+        return set()
+    known = {str(g.get("groupId")) for g in groups or [] if isinstance(g, dict)}
+    held = set()
+    for row in inventory:
+        assigned = row.get("assignedTo") if isinstance(row, dict) else None
+        if isinstance(assigned, dict) and assigned.get("type") == "SMS_GROUP":
+            held.add(str(assigned.get("id")))
+    return held - known
+
+
 def _inventory(
     rows: list[dict[str, Any]], groups: dict[str, dict[str, Any]]
 ) -> dict[str, live.InventoryNumber]:

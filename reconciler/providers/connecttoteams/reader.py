@@ -5,6 +5,7 @@ that enterprise's (the listing's failure, every enterprise's on this platform)."
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +16,11 @@ from reconciler.providers.connecttoteams.client import ConnecttoTeamsClient
 from reconciler.providers.isolation import all_of, isolated, problem
 from reconciler.wire import connecttoteams as wire
 from reconciler.wire.matching import Rows
+
+log = logging.getLogger("reconciler.read")
+# An enterprise's reads, sent again while the inventory names a group the group listing
+# lacks: a change between them clears in one more read, a dangling reference never does.
+READS = 3
 
 
 async def read(client: ConnecttoTeamsClient, wanted: Iterable[state.Enterprise]) -> live.VendorRead:
@@ -55,9 +61,30 @@ async def _one(
 
 
 async def enterprise(client: ConnecttoTeamsClient, row: Mapping[str, Any]) -> wire.Found:
-    """Everything about one enterprise of the reseller's listing (four calls at once)."""
+    """Everything about one enterprise of the reseller's listing: four calls at once, sent
+    again while they disagree (at most READS times in all), so that a group another run
+    made between them is not taken for a stranger holding its numbers."""
     enterprise_id = int(row["enterpriseId"])
-    answers = await all_of(
-        {op: client.op(op, enterpriseId=enterprise_id) for op in wire.ENTERPRISE_READS}
-    )
+    for attempt in range(1, READS + 1):
+        answers = await all_of(
+            {op: client.op(op, enterpriseId=enterprise_id) for op in wire.ENTERPRISE_READS}
+        )
+        unknown = wire.unknown_groups(answers)
+        if not unknown or attempt == READS:
+            break
+        log.info(
+            "ConnecttoTeams enterprise %s: its inventory has numbers held by SMS group %s, "
+            "which its group listing does not show (changed between the reads): reading "
+            "the enterprise again",
+            enterprise_id,
+            ", ".join(sorted(unknown)),
+            extra={
+                "fields": {
+                    "api": client.api,
+                    "enterpriseId": enterprise_id,
+                    "groups": sorted(unknown),
+                    "attempt": attempt,
+                }
+            },
+        )
     return wire.enterprise(row, answers)

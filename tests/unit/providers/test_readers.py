@@ -6,6 +6,7 @@ a CSP's failed reads its enterprises' only; a failed payment check only its ente
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -96,6 +97,36 @@ def test_one_enterprises_trouble_is_its_own() -> None:
         "conflict",
         "spec.connecttoteams.enterpriseId 9 does not exist for this reseller: fix or remove the pin",
     )
+
+
+def test_reads_that_disagree_are_sent_again_a_bounded_number_of_times() -> None:
+    # acme's inventory names group 7, which its group listing never shows (a dangling
+    # reference, say): read three times in all, then planned as read, the holder by its id.
+    asked: Counter[str] = Counter()
+
+    def answers(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        asked[path] += 1
+        if "getEnterprisesForReseller" in path:
+            return httpx.Response(200, json={"data": [LISTING["data"][0]]})
+        if "getPhoneNumbers" in path:
+            held = {"type": "SMS_GROUP", "id": 7}
+            row = {"id": 3, "countryCode": "1", "phoneNumber": "2025550110", "sms": True}
+            return httpx.Response(200, json=[{**row, "assignedTo": held}])
+        if "getEnterpriseSMSConfig" in path:
+            return httpx.Response(200, json={"appSynced": True})
+        return httpx.Response(200, json=[])
+
+    found = asyncio.run(c2t_reader.read(c2t(answers), [wanting("acme")]))
+    inventory = found.found["acme"].facts["connecttoteams"].inventory
+    assert inventory["+12025550110"].holder == live.Holder(type="SMS_GROUP", id="7", name="7")
+    assert asked == {
+        "/reseller/v3/getEnterprisesForReseller": 1,
+        "/enterprise/getPhoneNumbers/1": 3,
+        "/sms/getEnterpriseSMSConfig/1": 3,
+        "/sms/getSMSUsers/1": 3,
+        "/sms/getSMSGroups/1": 3,
+    }
 
 
 def test_a_csps_failed_reads_are_its_enterprises_only() -> None:

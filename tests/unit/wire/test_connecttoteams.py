@@ -243,6 +243,17 @@ def test_an_unreadable_config_means_synced_and_empty_answers_mean_nothing() -> N
     )
 
 
+def test_a_group_the_inventory_names_and_the_listing_lacks_is_unknown() -> None:
+    answers = {"phoneNumbers": NUMBERS, "listGroups": GROUPS}
+    assert wire.unknown_groups(answers) == set()  # Front Desk (9) is listed
+    assert wire.unknown_groups({**answers, "listGroups": []}) == {"9"}
+    assert wire.unknown_groups({**answers, "listGroups": None}) == {"9"}
+    # odd answers are for parsing to report, not a reason to read again
+    for odd in ({"phoneNumbers": None}, {"phoneNumbers": {"a": 1}}, {"phoneNumbers": ["x", 3]}):
+        assert wire.unknown_groups({"listGroups": [], **odd}) == set()
+    assert wire.unknown_groups({"phoneNumbers": NUMBERS, "listGroups": "odd"}) == set()
+
+
 def test_an_enterprise_is_matched_by_pin_else_by_its_unique_name() -> None:
     section = kinds.ConnecttoTeamsEnterprise(enterpriseName="Sunshine Dental")
     rows = [ROW, {"enterpriseId": 79, "enterpriseName": "Northwind"}]
