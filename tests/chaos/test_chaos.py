@@ -102,8 +102,9 @@ def test_two_runners_from_two_checkouts_converge_through_the_twin_rule(project: 
         ]
         results = [r.communicate(timeout=120) for r in runners]
         codes = [r.returncode for r in runners]
-        tails = [(out.splitlines()[-1:], err.splitlines()[-8:]) for out, err in results]
-        assert codes == [0, 0], (attempt, codes, tails)
+        # a string, so that pytest shows the summaries whole (notApplied says why)
+        tails = "\n".join(out.splitlines()[-1] + "\n" + err for out, err in results if out)
+        assert codes == [0, 0], f"attempt {attempt}: exit codes {codes}\n{tails}"
         for out, err in results:
             summary = json.loads(out.splitlines()[-1])
             if summary["applied"] == 0 and summary["calls"] == 0:
