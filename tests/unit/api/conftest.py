@@ -33,7 +33,9 @@ class Vendors:
     answer a request instead (return a Response) or let it through (return None)."""
 
     def __init__(self, db: pathlib.Path) -> None:
-        self.sandbox = httpx.ASGITransport(app=create_app(db, EXAMPLES / "sandbox-seed.yaml"))
+        seed = int(functional.RANDOM_SEED)  # as the served sandbox: its draws repeat
+        app = create_app(db, EXAMPLES / "sandbox-seed.yaml", rng_seed=seed)
+        self.sandbox = httpx.ASGITransport(app=app)
         self.requests: list[httpx.Request] = []
         self.faults: list[Fault] = []
         self.transport = httpx.MockTransport(self._handle)
