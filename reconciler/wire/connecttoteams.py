@@ -232,6 +232,11 @@ class Found:
     section: kinds.ConnecttoTeamsEnterprise
     users: dict[str, kinds.SmsUser]
     groups: dict[str, kinds.SmsGroup]
+    # Group ids the inventory names as a number's holder that the group listing lacks.
+    # The four reads are sent at once, not read at one moment: a group made (or deleted)
+    # by another run or an admin between them leaves its numbers held by a group the
+    # listing never showed, which the plan would take for a conflict.
+    unknown_groups: frozenset[str] = frozenset()
 
     def part(self) -> live.Part:
         essence = {API: self.section, "users": self.users, "groups": self.groups}
@@ -261,25 +266,12 @@ def enterprise(row: Mapping[str, Any], answers: Mapping[str, Any]) -> Found:
     section = kinds.ConnecttoTeamsEnterprise.model_construct(
         enterpriseName=facts.enterpriseName, enterpriseId=enterprise_id, services=services
     )
-    return Found(facts, section, users, _groups(group_rows, by_id))
-
-
-def unknown_groups(answers: Mapping[str, Any]) -> set[str]:
-    """The group ids the inventory names as a number's holder that the group listing does
-    not have. The four reads are sent at once, not read at one moment: a group made (or
-    deleted) by another run or an admin between them leaves its numbers held by a group
-    the listing never showed, which the plan would take for a conflict. Odd answers give
-    none here: parsing them reports what is wrong."""
-    inventory, groups = answers.get("phoneNumbers"), answers.get("listGroups")
-    if not isinstance(inventory, list) or not isinstance(groups, list | None):
-        return set()
-    known = {str(g.get("groupId")) for g in groups or [] if isinstance(g, dict)}
-    held = set()
-    for row in inventory:
-        assigned = row.get("assignedTo") if isinstance(row, dict) else None
-        if isinstance(assigned, dict) and assigned.get("type") == "SMS_GROUP":
-            held.add(str(assigned.get("id")))
-    return held - known
+    unknown = {
+        n.holder.id
+        for n in inventory.values()
+        if n.holder and n.holder.type == "SMS_GROUP" and n.holder.id not in groups_by_id
+    }
+    return Found(facts, section, users, _groups(group_rows, by_id), frozenset(unknown))
 
 
 def _inventory(

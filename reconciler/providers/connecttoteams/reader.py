@@ -65,26 +65,30 @@ async def enterprise(client: ConnecttoTeamsClient, row: Mapping[str, Any]) -> wi
     again while they disagree (at most READS times in all), so that a group another run
     made between them is not taken for a stranger holding its numbers."""
     enterprise_id = int(row["enterpriseId"])
-    for attempt in range(1, READS + 1):
-        answers = await all_of(
-            {op: client.op(op, enterpriseId=enterprise_id) for op in wire.ENTERPRISE_READS}
-        )
-        unknown = wire.unknown_groups(answers)
-        if not unknown or attempt == READS:
+
+    async def read_once() -> wire.Found:
+        calls = {op: client.op(op, enterpriseId=enterprise_id) for op in wire.ENTERPRISE_READS}
+        return wire.enterprise(row, await all_of(calls))
+
+    found = await read_once()
+    for attempt in range(1, READS):
+        if not found.unknown_groups:
             break
+        unknown = sorted(found.unknown_groups)
         log.info(
             "ConnecttoTeams enterprise %s: its inventory has numbers held by SMS group %s, "
             "which its group listing does not show (changed between the reads): reading "
             "the enterprise again",
             enterprise_id,
-            ", ".join(sorted(unknown)),
+            ", ".join(unknown),
             extra={
                 "fields": {
                     "api": client.api,
                     "enterpriseId": enterprise_id,
-                    "groups": sorted(unknown),
+                    "groups": unknown,
                     "attempt": attempt,
                 }
             },
         )
-    return wire.enterprise(row, answers)
+        found = await read_once()
+    return found

@@ -244,14 +244,17 @@ def test_an_unreadable_config_means_synced_and_empty_answers_mean_nothing() -> N
 
 
 def test_a_group_the_inventory_names_and_the_listing_lacks_is_unknown() -> None:
-    answers = {"phoneNumbers": NUMBERS, "listGroups": GROUPS}
-    assert wire.unknown_groups(answers) == set()  # Front Desk (9) is listed
-    assert wire.unknown_groups({**answers, "listGroups": []}) == {"9"}
-    assert wire.unknown_groups({**answers, "listGroups": None}) == {"9"}
-    # odd answers are for parsing to report, not a reason to read again
-    for odd in ({"phoneNumbers": None}, {"phoneNumbers": {"a": 1}}, {"phoneNumbers": ["x", 3]}):
-        assert wire.unknown_groups({"listGroups": [], **odd}) == set()
-    assert wire.unknown_groups({"phoneNumbers": NUMBERS, "listGroups": "odd"}) == set()
+    answers = {"phoneNumbers": NUMBERS, "smsConfig": {}, "listUsers": USERS, "listGroups": GROUPS}
+    assert wire.enterprise(ROW, answers).unknown_groups == set()  # Front Desk (9) is listed
+    assert wire.enterprise(ROW, {**answers, "listGroups": []}).unknown_groups == {"9"}
+    assert wire.enterprise(ROW, {**answers, "listGroups": None}).unknown_groups == {"9"}
+    # odd answers are for parsing to report (a read problem), not a reason to read again
+    for odd in ({"a": 1}, ["x", 3]):
+        with pytest.raises((KeyError, TypeError, AttributeError)):
+            wire.enterprise(ROW, {**answers, "phoneNumbers": odd})
+    with pytest.raises((KeyError, TypeError, AttributeError)):
+        wire.enterprise(ROW, {**answers, "listGroups": "odd"})
+    assert wire.enterprise(ROW, {**answers, "phoneNumbers": None}).unknown_groups == set()
 
 
 def test_an_enterprise_is_matched_by_pin_else_by_its_unique_name() -> None:
