@@ -12,6 +12,13 @@ from tests.functional.conftest import Project, Vendor
 from tests.functional.test_apply import faults, requests
 
 NORTHWIND = 79
+# A ConnecttoTeams enterprise's four reads, each followed by its enterprise id.
+ENTERPRISE_READS = (
+    "enterprise/getPhoneNumbers",
+    "sms/getEnterpriseSMSConfig",
+    "sms/getSMSUsers",
+    "sms/getSMSGroups",
+)
 
 
 def reads_of_a_plan(project: Project) -> Counter[str]:
@@ -30,12 +37,7 @@ def test_a_no_op_plan_reads_the_minimum(project: Project) -> None:
         **{
             f"POST /connecttoteams/{path}/{enterprise}": 1
             for enterprise in (78, 79)
-            for path in (
-                "enterprise/getPhoneNumbers",
-                "sms/getEnterpriseSMSConfig",
-                "sms/getSMSUsers",
-                "sms/getSMSGroups",
-            )
+            for path in ENTERPRISE_READS
         },
         "POST /contextsms/api/v2/auth/login": 1,
         "GET /contextsms/api/v2/csp/enterprises/CSP0000003": 1,
@@ -121,12 +123,4 @@ def test_a_group_made_between_an_enterprises_reads_is_read_again_not_a_conflict(
         "the reads): reading the enterprise again"
     ]
     reads = Counter(r["path"] for r in requests(project) if r["path"].endswith(f"/{NORTHWIND}"))
-    assert reads == {
-        f"/connecttoteams/{path}/{NORTHWIND}": 2
-        for path in (
-            "enterprise/getPhoneNumbers",
-            "sms/getEnterpriseSMSConfig",
-            "sms/getSMSUsers",
-            "sms/getSMSGroups",
-        )
-    }
+    assert reads == {f"/connecttoteams/{path}/{NORTHWIND}": 2 for path in ENTERPRISE_READS}
